@@ -1,0 +1,236 @@
+//! The REST API's request and response bodies, shared by the server (which
+//! produces them) and the CLI (which consumes them), so that the two cannot
+//! drift apart.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{ServerConfig, ServerType};
+
+/// Every failed request answers with this body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub status: u16,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// The caller, as `GET /api/v1/me` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The outcome of the last health check.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    /// Never checked, or the check could not be run.
+    #[default]
+    Unknown,
+    Healthy,
+    Unhealthy,
+    /// The remote server answered 401/403: it is up but wants credentials.
+    NeedsAuth,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Unknown => "unknown",
+            HealthStatus::Healthy => "healthy",
+            HealthStatus::Unhealthy => "unhealthy",
+            HealthStatus::NeedsAuth => "needs_auth",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            HealthStatus::Unknown,
+            HealthStatus::Healthy,
+            HealthStatus::Unhealthy,
+            HealthStatus::NeedsAuth,
+        ]
+        .into_iter()
+        .find(|h| h.as_str() == s)
+    }
+}
+
+/// A registered MCP server as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct McpServer {
+    pub id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub server_type: ServerType,
+    /// Env and header values are `***` unless the owner asked `?reveal=true`.
+    pub config: ServerConfig,
+    pub is_global: bool,
+    pub is_enabled: bool,
+    pub health_status: HealthStatus,
+    pub last_health_check_at: Option<DateTime<Utc>>,
+    pub user_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One page of servers, with the number that match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ServerList {
+    pub items: Vec<McpServer>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// `POST /api/v1/mcp-servers`. `config` stays raw JSON so that the server can
+/// name the exact field that breaks a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateServer {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Optional when `config` tells: a `type` field, a `command` (stdio) or a `url` (http).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_type: Option<ServerType>,
+    #[schema(value_type = Object)]
+    pub config: Value,
+    /// Only admins may create global servers.
+    #[serde(default)]
+    pub is_global: bool,
+    #[serde(default = "default_true")]
+    pub is_enabled: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `PATCH /api/v1/mcp-servers/{id}`: absent fields stay as they are;
+/// `"description": null` clears the description. `config` replaces the whole
+/// config; a secret value sent back as `***` keeps the stored value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateServer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_type: Option<ServerType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub config: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_global: Option<bool>,
+}
+
+impl UpdateServer {
+    pub fn is_empty(&self) -> bool {
+        *self == UpdateServer::default()
+    }
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    #[schema(value_type = Object)]
+    pub details: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditList {
+    pub items: Vec<AuditEntry>,
+    pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn update_tells_absent_from_null() {
+        let u: UpdateServer = serde_json::from_value(json!({})).expect("parse");
+        assert_eq!(u.description, None);
+        assert!(u.is_empty());
+        let u: UpdateServer = serde_json::from_value(json!({"description": null})).expect("parse");
+        assert_eq!(u.description, Some(None));
+        let u: UpdateServer = serde_json::from_value(json!({"description": "d"})).expect("parse");
+        assert_eq!(u.description, Some(Some("d".into())));
+        assert_eq!(serde_json::to_value(&u).expect("json"), json!({"description": "d"}));
+    }
+
+    #[test]
+    fn create_rejects_unknown_fields() {
+        let e = serde_json::from_value::<CreateServer>(json!({"name": "a", "config": {}, "nmae": 1}))
+            .expect_err("unknown");
+        assert!(e.to_string().contains("nmae"));
+    }
+
+    #[test]
+    fn health_status_round_trips() {
+        for h in [HealthStatus::Unknown, HealthStatus::Healthy, HealthStatus::Unhealthy, HealthStatus::NeedsAuth] {
+            assert_eq!(HealthStatus::parse(h.as_str()), Some(h));
+            assert_eq!(serde_json::to_value(h).expect("json"), json!(h.as_str()));
+        }
+    }
+}

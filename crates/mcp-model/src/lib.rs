@@ -1,0 +1,18 @@
+//! Types shared by the ai-agent server and CLI: MCP server configurations, their
+//! validation and normalization, the REST API's request and response shapes, the
+//! config file formats of MCP clients, and the built-in templates.
+//!
+//! This crate performs no I/O so that both sides agree on every rule without
+//! either one trusting the other to have checked.
+
+pub mod api;
+pub mod config;
+pub mod name;
+pub mod validation;
+
+pub use config::{RemoteConfig, ServerConfig, ServerType, StdioConfig};
+pub use validation::ValidationError;
+
+/// The value shown in place of a secret (an env or header value) to anyone who
+/// did not ask for, or may not see, the real one.
+pub const MASK: &str = "***";

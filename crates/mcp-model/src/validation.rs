@@ -1,0 +1,43 @@
+use std::fmt;
+
+/// A rule broken by user input, with the path of the offending field
+/// (`config.env.API KEY`, `name`, …) so that the message can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Rejects the characters that no field may hold: NUL and the other ASCII
+/// control characters (tab excepted), which would corrupt process arguments,
+/// headers or terminal output.
+pub(crate) fn check_text(field: &str, value: &str, max_len: usize) -> Result<(), ValidationError> {
+    if value.len() > max_len {
+        return Err(ValidationError::new(
+            field,
+            format!("is longer than {max_len} bytes"),
+        ));
+    }
+    if let Some(c) = value.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(ValidationError::new(
+            field,
+            format!("contains the control character U+{:04X}", u32::from(c)),
+        ));
+    }
+    Ok(())
+}
