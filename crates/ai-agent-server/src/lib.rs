@@ -1,1 +1,13 @@
+//! The ai-agent server: a REST API over a database of MCP server
+//! configurations. The binary in `main.rs` is a thin shell around [`app`].
 
+pub mod app;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod repository;
+pub mod routes;
+pub mod schema;
+pub mod services;
+pub mod settings;

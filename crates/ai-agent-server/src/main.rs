@@ -1,1 +1,193 @@
-fn main() {}
+//! `ai-agent-server`: runs the API (`serve`, the default) and the operator's
+//! admin commands, which act on the database directly.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ai_agent_server::app;
+use ai_agent_server::error::AppError;
+use ai_agent_server::services::users;
+use ai_agent_server::settings::{DEFAULT_BIND, Settings};
+use clap::{Parser, Subcommand};
+use mcp_model::api::Role;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ai-agent-server",
+    version,
+    about = "Serve the ai-agent REST API for MCP server configurations"
+)]
+struct Cli {
+    /// Database URL: a SQLite file path (default: DATA_DIR/ai-agent.db) or postgres://…
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Directory for the default SQLite database, the secrets key file and the first admin's token.
+    #[arg(long, env = "AI_AGENT_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// File holding the secrets key (base64, 32 bytes); created if absent. AI_AGENT_SECRET_KEY takes precedence.
+    #[arg(long, env = "AI_AGENT_SECRET_KEY_FILE", global = true)]
+    secret_key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve {
+        /// Address to listen on; port 0 picks a free port (the startup line says which).
+        #[arg(long, env = "AI_AGENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        /// Worker threads (default: one per CPU).
+        #[arg(long, env = "AI_AGENT_WORKERS")]
+        workers: Option<usize>,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user and print their first API token (only the token, on stdout).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Make the user an admin (may manage global servers).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List users and their live token prefixes.
+    List,
+    /// Disable a user: their tokens stop working at once.
+    Disable { name: String },
+    /// Enable a disabled user again.
+    Enable { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create another API token for a user and print it.
+    Create {
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke the token whose visible prefix (e.g. aia_Ab12Cd34) is given.
+    Revoke { prefix: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ai-agent-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("AI_AGENT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("AI_AGENT_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    let mut settings = Settings::new(cli.database_url.as_deref(), cli.data_dir.as_deref())?;
+    settings.secret_key_file = cli.secret_key_file;
+    match cli.command.unwrap_or(Command::Serve {
+        bind: DEFAULT_BIND.into(),
+        workers: None,
+    }) {
+        Command::Serve { bind, workers } => {
+            if let Some(w) = workers {
+                settings.workers = w.max(1);
+            }
+            serve(settings, &bind)
+        }
+        Command::User(cmd) => {
+            let state = app::open(&settings)?;
+            match cmd {
+                UserCommand::Create { name, admin } => {
+                    let role = if admin { Role::Admin } else { Role::User };
+                    let (_, token) = users::create_user(&state.db, &name, role)?;
+                    println!("{token}");
+                }
+                UserCommand::List => {
+                    for (u, tokens) in users::list_users(&state.db)? {
+                        let prefixes: Vec<_> = tokens.into_iter().map(|(p, _)| p).collect();
+                        println!(
+                            "{}\t{}\t{}\t{}",
+                            u.name,
+                            u.role.as_str(),
+                            if u.is_active { "active" } else { "disabled" },
+                            prefixes.join(",")
+                        );
+                    }
+                }
+                UserCommand::Disable { name } => {
+                    users::set_active(&state.db, &name, false)?;
+                    eprintln!("user '{name}' disabled");
+                }
+                UserCommand::Enable { name } => {
+                    users::set_active(&state.db, &name, true)?;
+                    eprintln!("user '{name}' enabled");
+                }
+            }
+            Ok(())
+        }
+        Command::Token(cmd) => {
+            let state = app::open(&settings)?;
+            match cmd {
+                TokenCommand::Create { user } => {
+                    println!("{}", users::create_token(&state.db, &user)?)
+                }
+                TokenCommand::Revoke { prefix } => {
+                    users::revoke_token(&state.db, &prefix)?;
+                    eprintln!("token {prefix}… revoked");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {
+    let state = app::open(&settings)?;
+    tracing::info!(database = %settings.database.redacted(), "database ready");
+    if let Some(path) = app::bootstrap(&state, &settings)? {
+        tracing::warn!(path = %path.display(), "created the first admin user 'admin'; its API token is in this file (mode 0600)");
+        eprintln!(
+            "ai-agent-server: first start: admin token written to {}",
+            path.display()
+        );
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::Config(format!("cannot start the runtime: {e}")))?;
+    rt.block_on(async move {
+        let running = app::start(state, &settings, bind, true)?;
+        for addr in &running.addrs {
+            // Scripts read this line to learn the port chosen for port 0.
+            println!("ai-agent-server listening on http://{addr}");
+        }
+        running
+            .server
+            .await
+            .map_err(|e| AppError::Config(format!("server error: {e}")))
+    })
+}

@@ -216,19 +216,28 @@ mod tests {
         assert_eq!(u.description, Some(None));
         let u: UpdateServer = serde_json::from_value(json!({"description": "d"})).expect("parse");
         assert_eq!(u.description, Some(Some("d".into())));
-        assert_eq!(serde_json::to_value(&u).expect("json"), json!({"description": "d"}));
+        assert_eq!(
+            serde_json::to_value(&u).expect("json"),
+            json!({"description": "d"})
+        );
     }
 
     #[test]
     fn create_rejects_unknown_fields() {
-        let e = serde_json::from_value::<CreateServer>(json!({"name": "a", "config": {}, "nmae": 1}))
-            .expect_err("unknown");
+        let e =
+            serde_json::from_value::<CreateServer>(json!({"name": "a", "config": {}, "nmae": 1}))
+                .expect_err("unknown");
         assert!(e.to_string().contains("nmae"));
     }
 
     #[test]
     fn health_status_round_trips() {
-        for h in [HealthStatus::Unknown, HealthStatus::Healthy, HealthStatus::Unhealthy, HealthStatus::NeedsAuth] {
+        for h in [
+            HealthStatus::Unknown,
+            HealthStatus::Healthy,
+            HealthStatus::Unhealthy,
+            HealthStatus::NeedsAuth,
+        ] {
             assert_eq!(HealthStatus::parse(h.as_str()), Some(h));
             assert_eq!(serde_json::to_value(h).expect("json"), json!(h.as_str()));
         }

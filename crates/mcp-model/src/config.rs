@@ -20,7 +20,17 @@ const MAX_URL_LEN: usize = 8192;
 
 /// How a client reaches an MCP server.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ServerType {
@@ -160,7 +170,10 @@ pub fn infer_server_type(raw: &Value) -> Result<Option<ServerType>, ValidationEr
             .as_str()
             .ok_or_else(|| ValidationError::new("config.type", "must be a string"))?;
         return s.parse().map(Some).map_err(|_| {
-            ValidationError::new("config.type", format!("'{s}' is not one of stdio, sse, http"))
+            ValidationError::new(
+                "config.type",
+                format!("'{s}' is not one of stdio, sse, http"),
+            )
         });
     }
     if obj.contains_key("command") {
@@ -188,7 +201,10 @@ pub fn normalize(server_type: ServerType, raw: &Value) -> Result<ServerConfig, V
         if declared != Some(server_type) {
             return Err(ValidationError::new(
                 "config.type",
-                format!("'{}' does not match server_type '{server_type}'", t.as_str().unwrap_or("")),
+                format!(
+                    "'{}' does not match server_type '{server_type}'",
+                    t.as_str().unwrap_or("")
+                ),
             ));
         }
     }
@@ -262,19 +278,24 @@ fn normalize_stdio(obj: &Map<String, Value>) -> Result<StdioConfig, ValidationEr
             ));
         }
     };
-    let env = string_map(obj.get("env"), "config.env", validate_env_key, |field, v| {
-        // Env values may legitimately hold newlines (PEM keys, JSON).
-        if v.contains('\0') {
-            return Err(ValidationError::new(field, "contains a NUL character"));
-        }
-        if v.len() > MAX_VALUE_LEN {
-            return Err(ValidationError::new(
-                field,
-                format!("is longer than {MAX_VALUE_LEN} bytes"),
-            ));
-        }
-        Ok(())
-    })?;
+    let env = string_map(
+        obj.get("env"),
+        "config.env",
+        validate_env_key,
+        |field, v| {
+            // Env values may legitimately hold newlines (PEM keys, JSON).
+            if v.contains('\0') {
+                return Err(ValidationError::new(field, "contains a NUL character"));
+            }
+            if v.len() > MAX_VALUE_LEN {
+                return Err(ValidationError::new(
+                    field,
+                    format!("is longer than {MAX_VALUE_LEN} bytes"),
+                ));
+            }
+            Ok(())
+        },
+    )?;
     Ok(StdioConfig { command, args, env })
 }
 
@@ -473,11 +494,26 @@ mod tests {
     #[test]
     fn stdio_requires_command() {
         assert_eq!(err(ServerType::Stdio, json!({})).field, "config.command");
-        assert_eq!(err(ServerType::Stdio, json!({"command": null})).field, "config.command");
-        assert_eq!(err(ServerType::Stdio, json!({"command": ""})).field, "config.command");
-        assert_eq!(err(ServerType::Stdio, json!({"command": " npx"})).field, "config.command");
-        assert_eq!(err(ServerType::Stdio, json!({"command": 3})).field, "config.command");
-        assert_eq!(err(ServerType::Stdio, json!({"command": "a\u{0}b"})).field, "config.command");
+        assert_eq!(
+            err(ServerType::Stdio, json!({"command": null})).field,
+            "config.command"
+        );
+        assert_eq!(
+            err(ServerType::Stdio, json!({"command": ""})).field,
+            "config.command"
+        );
+        assert_eq!(
+            err(ServerType::Stdio, json!({"command": " npx"})).field,
+            "config.command"
+        );
+        assert_eq!(
+            err(ServerType::Stdio, json!({"command": 3})).field,
+            "config.command"
+        );
+        assert_eq!(
+            err(ServerType::Stdio, json!({"command": "a\u{0}b"})).field,
+            "config.command"
+        );
     }
 
     #[test]
@@ -498,9 +534,19 @@ mod tests {
             let e = err(ServerType::Stdio, json!({"command": "x", "env": {k: "v"}}));
             assert_eq!(e.field, format!("config.env.{k}"));
         }
-        assert!(normalize(ServerType::Stdio, &json!({"command": "x", "env": {"_A1": "v"}})).is_ok());
+        assert!(
+            normalize(
+                ServerType::Stdio,
+                &json!({"command": "x", "env": {"_A1": "v"}})
+            )
+            .is_ok()
+        );
         assert_eq!(
-            err(ServerType::Stdio, json!({"command": "x", "env": {"A": ["v"]}})).field,
+            err(
+                ServerType::Stdio,
+                json!({"command": "x", "env": {"A": ["v"]}})
+            )
+            .field,
             "config.env.A"
         );
         assert_eq!(
@@ -513,7 +559,10 @@ mod tests {
     fn unknown_fields_are_named() {
         let e = err(ServerType::Stdio, json!({"command": "x", "evn": {}}));
         assert_eq!(e.field, "config.evn");
-        let e = err(ServerType::Http, json!({"url": "https://a.b", "command": "x"}));
+        let e = err(
+            ServerType::Http,
+            json!({"url": "https://a.b", "command": "x"}),
+        );
         assert_eq!(e.field, "config.command");
         assert!(e.message.contains("unknown field"));
     }
@@ -525,8 +574,11 @@ mod tests {
             "config.type"
         );
         assert!(
-            normalize(ServerType::Http, &json!({"type": "streamable-http", "url": "https://a.b"}))
-                .is_ok()
+            normalize(
+                ServerType::Http,
+                &json!({"type": "streamable-http", "url": "https://a.b"})
+            )
+            .is_ok()
         );
     }
 
@@ -545,20 +597,44 @@ mod tests {
 
     #[test]
     fn urls_are_parsed() {
-        for u in ["ftp://x.y", "http//x", "https://", "x", "javascript:alert(1)", "http://exa mple.com"] {
-            assert_eq!(err(ServerType::Http, json!({"url": u})).field, "config.url", "{u}");
+        for u in [
+            "ftp://x.y",
+            "http//x",
+            "https://",
+            "x",
+            "javascript:alert(1)",
+            "http://exa mple.com",
+        ] {
+            assert_eq!(
+                err(ServerType::Http, json!({"url": u})).field,
+                "config.url",
+                "{u}"
+            );
         }
         assert_eq!(err(ServerType::Http, json!({})).field, "config.url");
-        for u in ["http://localhost:8080/mcp", "https://[::1]/sse", "HTTPS://Example.com"] {
-            assert!(normalize(ServerType::Http, &json!({"url": u})).is_ok(), "{u}");
+        for u in [
+            "http://localhost:8080/mcp",
+            "https://[::1]/sse",
+            "HTTPS://Example.com",
+        ] {
+            assert!(
+                normalize(ServerType::Http, &json!({"url": u})).is_ok(),
+                "{u}"
+            );
         }
     }
 
     #[test]
     fn header_rules() {
-        let e = err(ServerType::Http, json!({"url": "https://a.b", "headers": {"Bad Name": "v"}}));
+        let e = err(
+            ServerType::Http,
+            json!({"url": "https://a.b", "headers": {"Bad Name": "v"}}),
+        );
         assert_eq!(e.field, "config.headers.Bad Name");
-        let e = err(ServerType::Http, json!({"url": "https://a.b", "headers": {"X": "a\r\nInjected: 1"}}));
+        let e = err(
+            ServerType::Http,
+            json!({"url": "https://a.b", "headers": {"X": "a\r\nInjected: 1"}}),
+        );
         assert_eq!(e.field, "config.headers.X");
         assert!(e.message.contains("CR"));
     }
@@ -570,24 +646,39 @@ mod tests {
 
     #[test]
     fn infers_types_like_clients() {
-        assert_eq!(infer_server_type(&json!({"command": "x"})), Ok(Some(ServerType::Stdio)));
-        assert_eq!(infer_server_type(&json!({"url": "x"})), Ok(Some(ServerType::Http)));
-        assert_eq!(infer_server_type(&json!({"type": "sse", "url": "x"})), Ok(Some(ServerType::Sse)));
+        assert_eq!(
+            infer_server_type(&json!({"command": "x"})),
+            Ok(Some(ServerType::Stdio))
+        );
+        assert_eq!(
+            infer_server_type(&json!({"url": "x"})),
+            Ok(Some(ServerType::Http))
+        );
+        assert_eq!(
+            infer_server_type(&json!({"type": "sse", "url": "x"})),
+            Ok(Some(ServerType::Sse))
+        );
         assert_eq!(infer_server_type(&json!({})), Ok(None));
         assert!(infer_server_type(&json!({"type": "ws"})).is_err());
     }
 
     #[test]
     fn masking_and_unmasking() {
-        let old = normalize(ServerType::Stdio, &json!({"command": "x", "env": {"A": "secret"}}))
-            .expect("valid");
+        let old = normalize(
+            ServerType::Stdio,
+            &json!({"command": "x", "env": {"A": "secret"}}),
+        )
+        .expect("valid");
         let masked = old.masked();
         assert_eq!(masked.secrets().get("A").map(String::as_str), Some(MASK));
         let mut new = masked.clone();
         unmask_from(&mut new, &old).expect("fills");
         assert_eq!(new, old);
-        let mut other = normalize(ServerType::Stdio, &json!({"command": "x", "env": {"B": MASK}}))
-            .expect("valid");
+        let mut other = normalize(
+            ServerType::Stdio,
+            &json!({"command": "x", "env": {"B": MASK}}),
+        )
+        .expect("valid");
         assert_eq!(
             unmask_from(&mut other, &old).expect_err("no value").field,
             "config.env.B"

@@ -40,14 +40,31 @@ mod tests {
 
     #[test]
     fn accepts_valid_names() {
-        for n in ["a", "k8s", "my-kubernetes", "A.b_c-9", "0abc", &"x".repeat(64)] {
+        for n in [
+            "a",
+            "k8s",
+            "my-kubernetes",
+            "A.b_c-9",
+            "0abc",
+            &"x".repeat(64),
+        ] {
             assert_eq!(validate_name(n), Ok(()), "{n}");
         }
     }
 
     #[test]
     fn rejects_invalid_names() {
-        for n in ["", "-a", ".a", "_a", "a b", "a/b", "é", "a\n", &"x".repeat(65)] {
+        for n in [
+            "",
+            "-a",
+            ".a",
+            "_a",
+            "a b",
+            "a/b",
+            "é",
+            "a\n",
+            &"x".repeat(65),
+        ] {
             let e = validate_name(n).expect_err(n);
             assert_eq!(e.field, "name");
         }

@@ -41,3 +41,26 @@ pub(crate) fn check_text(field: &str, value: &str, max_len: usize) -> Result<(),
     }
     Ok(())
 }
+
+pub const MAX_DESCRIPTION_LEN: usize = 1024;
+
+/// Descriptions are free text of one paragraph or a few: newlines and tabs are
+/// fine, other control characters are not.
+pub fn validate_description(d: &str) -> Result<(), ValidationError> {
+    if d.len() > MAX_DESCRIPTION_LEN {
+        return Err(ValidationError::new(
+            "description",
+            format!("is longer than {MAX_DESCRIPTION_LEN} bytes"),
+        ));
+    }
+    match d
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        Some(c) => Err(ValidationError::new(
+            "description",
+            format!("contains the control character U+{:04X}", u32::from(c)),
+        )),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,232 @@
+//! The database: one connection type over SQLite or PostgreSQL, chosen by the
+//! URL's scheme, a pool of them, and the embedded migrations of each backend.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::AppError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// A connection to either backend; queries written once run on both.
+#[allow(missing_debug_implementations)] // diesel connections do not implement Debug
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(diesel::SqliteConnection),
+    Pg(diesel::PgConnection),
+}
+
+/// Where the data lives, parsed from a database URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://` or `postgresql://` selects PostgreSQL; `sqlite://PATH`,
+    /// `sqlite:PATH` or a bare path selects SQLite.
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(raw.to_string()));
+        }
+        let path = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+            .unwrap_or(raw);
+        if path.is_empty() || path == ":memory:" || path.contains("mode=memory") {
+            return Err(AppError::Config(format!(
+                "database URL '{raw}': an in-memory SQLite database cannot be shared by a connection pool; give a file path"
+            )));
+        }
+        if let Some((scheme, _)) = raw.split_once("://") {
+            if scheme != "sqlite" {
+                return Err(AppError::Config(format!(
+                    "database URL '{raw}': unsupported scheme '{scheme}' (use postgres:// or a SQLite file path)"
+                )));
+            }
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseUrl::Postgres(_))
+    }
+
+    /// The URL with any password hidden, for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+            DatabaseUrl::Postgres(u) => match url::Url::parse(u) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    parsed.to_string()
+                }
+                Err(_) => "postgres://(unparsable)".to_string(),
+            },
+        }
+    }
+}
+
+/// Opens connections itself rather than through `DbConnection::establish`,
+/// which tries each backend in turn and hides the real error; it also sets the
+/// SQLite pragmas every connection needs.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    fn connect_sqlite(path: &Path) -> Result<DbConnection, diesel::ConnectionError> {
+        let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+        )
+        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        Ok(DbConnection::Sqlite(conn))
+    }
+
+    fn connect_postgres(url: &str) -> Result<DbConnection, diesel::ConnectionError> {
+        // libpq waits for ever on an unreachable host unless told otherwise.
+        let url = if url.contains("connect_timeout=") {
+            url.to_string()
+        } else if url.contains('?') {
+            format!("{url}&connect_timeout=5")
+        } else {
+            format!("{url}?connect_timeout=5")
+        };
+        diesel::PgConnection::establish(&url).map(DbConnection::Pg)
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match &self.url {
+            DatabaseUrl::Sqlite(p) => Self::connect_sqlite(p),
+            DatabaseUrl::Postgres(u) => Self::connect_postgres(u),
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The pool, plus what makes SQLite safe under concurrent writers.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool,
+    url: DatabaseUrl,
+    /// SQLite allows one writer; a transaction that reads and then writes can
+    /// fail at once with SQLITE_BUSY when another writer got in between, no
+    /// matter the busy timeout. Serializing write transactions in the process
+    /// avoids that. PostgreSQL needs no such lock.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &self.url.redacted())
+            .finish()
+    }
+}
+
+impl Database {
+    /// Opens the pool and runs pending migrations. Fails within a few seconds,
+    /// with the backend's own message, when the database cannot be reached.
+    pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, AppError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    AppError::Config(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let manager = Manager { url: url.clone() };
+        // Connect once up front so that a bad URL fails with its real error
+        // rather than r2d2's generic timeout.
+        let mut first = r2d2::ManageConnection::connect(&manager).map_err(|e| {
+            AppError::Config(format!("cannot open database {}: {e}", url.redacted()))
+        })?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| {
+                AppError::Config(format!("cannot open database {}: {e}", url.redacted()))
+            })?;
+        Ok(Database {
+            pool,
+            url: url.clone(),
+            write_lock: (!url.is_postgres()).then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn conn(&self) -> Result<PooledConn, AppError> {
+        self.pool
+            .get()
+            .map_err(|e| AppError::Unavailable(format!("database: {e}")))
+    }
+
+    /// Runs `f` in one transaction that may write.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut conn = self.conn()?;
+        let _guard = match &self.write_lock {
+            Some(lock) => Some(
+                lock.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            ),
+            None => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
+    }
+
+    /// Runs `f` on a connection without a transaction, for reads.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+}
+
+fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| AppError::Config(format!("database migration failed: {e}")))
+}

@@ -1,0 +1,111 @@
+//! The one error type of the application. Every failure becomes a JSON body
+//! `{"status": N, "detail": "..."}`; internal causes are logged, never sent.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use mcp_model::ValidationError;
+use mcp_model::api::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    #[error("{0}")]
+    NotImplemented(String),
+    /// The database or another dependency is out of reach; worth retrying.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Start-up and command-line misconfiguration.
+    #[error("{0}")]
+    Config(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound("not found".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::Conflict(format!("conflict: {}", info.message()))
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                AppError::Unavailable(info.message().to_string())
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                AppError::Unavailable(format!("please retry: {}", info.message()))
+            }
+            other => {
+                let msg = other.to_string();
+                // SQLite reports a lock it waited too long for as an unknown error.
+                if msg.contains("database is locked") || msg.contains("database is busy") {
+                    AppError::Unavailable("database is busy, please retry".into())
+                } else {
+                    AppError::Internal(msg)
+                }
+            }
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) | AppError::Config(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        match self {
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
+            _ => {}
+        }
+        let mut resp = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            resp.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        resp.json(ErrorBody {
+            status: status.as_u16(),
+            detail: self.to_string(),
+        })
+    }
+}

@@ -1,0 +1,160 @@
+//! HTTP handlers: parse, authorize, call a service, respond. Also the
+//! extractor configs that turn every malformed request into a JSON error.
+
+pub mod audit;
+pub mod me;
+pub mod ops;
+pub mod servers;
+
+use actix_web::dev::{Payload, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use futures_util::future::LocalBoxFuture;
+use mcp_model::api::ErrorBody;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::services::{self, Actor};
+
+/// Runs blocking database work off the async executor.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    web::block(f).await?
+}
+
+impl FromRequest for Actor {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Actor, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
+            let token = token?;
+            blocking(move || services::users::authenticate(&state.db, &token)).await
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        AppError::Unauthorized("missing Authorization header (expected 'Bearer <token>')".into())
+    })?;
+    let text = value
+        .to_str()
+        .map_err(|_| AppError::Unauthorized("malformed Authorization header".into()))?;
+    match text.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim().to_string())
+        }
+        _ => Err(AppError::Unauthorized(
+            "malformed Authorization header (expected 'Bearer <token>')".into(),
+        )),
+    }
+}
+
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _req| {
+            let e = match &err {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge(format!(
+                    "request body is larger than the limit: {err}"
+                )),
+                JsonPayloadError::ContentType => AppError::UnsupportedMediaType(
+                    "expected a JSON body with Content-Type: application/json".into(),
+                ),
+                JsonPayloadError::Deserialize(de) if de.is_data() => {
+                    AppError::Invalid(mcp_model::ValidationError::new("body", de.to_string()))
+                }
+                JsonPayloadError::Deserialize(de) => {
+                    AppError::BadRequest(format!("malformed JSON: {de}"))
+                }
+                other => AppError::BadRequest(format!("cannot read request body: {other}")),
+            };
+            e.into()
+        })
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let detail = match &err {
+            QueryPayloadError::Deserialize(de) => format!("invalid query string: {de}"),
+            other => format!("invalid query string: {other}"),
+        };
+        AppError::BadRequest(detail).into()
+    })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        let detail = match &err {
+            PathError::Deserialize(de) => format!("invalid path: {de}"),
+            other => format!("invalid path: {other}"),
+        };
+        AppError::BadRequest(detail).into()
+    })
+}
+
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound(format!(
+        "no route for {} {}",
+        req.method(),
+        req.path()
+    )))
+}
+
+/// Gives every error response that is not already JSON the standard body
+/// (405s, payload errors raised outside our handlers, and the like).
+pub fn json_error_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = match status.as_u16() {
+        405 => format!(
+            "method {} is not allowed on {}",
+            res.request().method(),
+            res.request().path()
+        ),
+        _ => status.canonical_reason().unwrap_or("error").to_string(),
+    };
+    let body = serde_json::to_string(&ErrorBody {
+        status: status.as_u16(),
+        detail,
+    })
+    .unwrap_or_else(|_| String::from("{}"));
+    let (req, mut response) = res.into_parts();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let res = ServiceResponse::new(req, response.set_body(body))
+        .map_into_boxed_body()
+        .map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+/// `?reveal=true`: show the caller's own secret values.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevealQuery {
+    #[serde(default)]
+    pub reveal: bool,
+}
+
+pub(crate) fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}

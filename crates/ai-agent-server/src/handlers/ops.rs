@@ -1,0 +1,23 @@
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::blocking;
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// Liveness: the process answers.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// Readiness: the database answers too.
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    blocking(move || {
+        state.db.read(|conn| {
+            diesel::connection::SimpleConnection::batch_execute(conn, "SELECT 1")
+                .map_err(|e| AppError::Unavailable(format!("database: {e}")))
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({"status": "ready"})))
+}

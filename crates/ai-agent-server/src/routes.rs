@@ -1,0 +1,26 @@
+//! Every route of the API, in one place.
+
+use actix_web::web;
+
+use crate::handlers::{audit, me, ops, servers};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(ops::healthz))
+        .route("/readyz", web::get().to(ops::readyz))
+        .service(
+            web::scope("/api/v1")
+                .route("/me", web::get().to(me::me))
+                .route("/audit-logs", web::get().to(audit::list))
+                .service(
+                    web::resource("/mcp-servers")
+                        .route(web::get().to(servers::list))
+                        .route(web::post().to(servers::create)),
+                )
+                .service(
+                    web::resource("/mcp-servers/{id}")
+                        .route(web::get().to(servers::get))
+                        .route(web::patch().to(servers::update))
+                        .route(web::delete().to(servers::delete)),
+                ),
+        );
+}

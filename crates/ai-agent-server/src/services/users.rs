@@ -1,0 +1,187 @@
+//! Users and their API tokens: authentication for the API, and the operator's
+//! admin commands.
+
+use chrono::{Duration, NaiveDateTime};
+use mcp_model::api::{Me, Role};
+use mcp_model::name::validate_name;
+use uuid::Uuid;
+
+use super::{Actor, parse_uuid, utc};
+use crate::crypto;
+use crate::db::{Database, DbConnection};
+use crate::error::AppError;
+use crate::repository::{self, tokens::TokenRow, users::UserRow};
+
+/// How stale `last_used_at` may get before a request refreshes it; avoids a
+/// write on every request.
+const TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// Finds the caller by bearer token: unknown, revoked or inactive all get 401.
+pub fn authenticate(db: &Database, token: &str) -> Result<Actor, AppError> {
+    let hash = crypto::hash_token(token);
+    let found = db.read(|conn| Ok(repository::tokens::find_live_by_hash(conn, &hash)?))?;
+    let Some((tok, user)) = found else {
+        return Err(AppError::Unauthorized(
+            "invalid or revoked API token".into(),
+        ));
+    };
+    if !user.is_active {
+        return Err(AppError::Unauthorized(format!(
+            "user '{}' is disabled",
+            user.name
+        )));
+    }
+    let now = repository::now();
+    if tok.last_used_at.is_none_or(|t| now - t > TOUCH_INTERVAL) {
+        // Best effort: a busy database must not fail the request itself.
+        if let Err(e) = db.read(|conn| Ok(repository::tokens::touch(conn, &tok.id, now)?)) {
+            tracing::debug!(error = %e, "could not record token use");
+        }
+    }
+    actor_of(&user)
+}
+
+fn actor_of(user: &UserRow) -> Result<Actor, AppError> {
+    Ok(Actor {
+        id: parse_uuid(&user.id)?,
+        name: user.name.clone(),
+        role: role_of(&user.role)?,
+    })
+}
+
+fn role_of(s: &str) -> Result<Role, AppError> {
+    match s {
+        "admin" => Ok(Role::Admin),
+        "user" => Ok(Role::User),
+        other => Err(AppError::internal(format!("unknown role '{other}'"))),
+    }
+}
+
+pub fn me(user: &UserRow) -> Result<Me, AppError> {
+    Ok(Me {
+        id: parse_uuid(&user.id)?,
+        name: user.name.clone(),
+        role: role_of(&user.role)?,
+        is_active: user.is_active,
+        created_at: utc(user.created_at),
+    })
+}
+
+pub fn get_me(db: &Database, actor: &Actor) -> Result<Me, AppError> {
+    let user = db.read(|conn| Ok(repository::users::find_by_id(conn, &actor.id_str())?))?;
+    me(&user.ok_or_else(|| AppError::Unauthorized("user no longer exists".into()))?)
+}
+
+/// Creates a user with a first token; returns the user and the token's text,
+/// which is never stored and cannot be shown again.
+pub fn create_user(db: &Database, name: &str, role: Role) -> Result<(Me, String), AppError> {
+    validate_name(name).map_err(|e| AppError::BadRequest(format!("user {e}")))?;
+    db.write(|conn| {
+        if repository::users::find_by_name(conn, name)?.is_some() {
+            return Err(AppError::Conflict(format!("user '{name}' already exists")));
+        }
+        let row = UserRow {
+            id: Uuid::now_v7().to_string(),
+            name: name.to_string(),
+            role: role.as_str().to_string(),
+            is_active: true,
+            created_at: repository::now(),
+        };
+        repository::users::insert(conn, &row)?;
+        let token = issue_token(conn, &row.id)?;
+        Ok((me(&row)?, token))
+    })
+}
+
+fn issue_token(conn: &mut DbConnection, user_id: &str) -> Result<String, AppError> {
+    let (token, hash) = crypto::new_token();
+    repository::tokens::insert(
+        conn,
+        &TokenRow {
+            id: Uuid::now_v7().to_string(),
+            user_id: user_id.to_string(),
+            token_hash: hash,
+            prefix: crypto::token_visible_prefix(&token),
+            created_at: repository::now(),
+            last_used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok(token)
+}
+
+fn user_by_name(conn: &mut DbConnection, name: &str) -> Result<UserRow, AppError> {
+    repository::users::find_by_name(conn, name)?
+        .ok_or_else(|| AppError::NotFound(format!("no user named '{name}'")))
+}
+
+/// A new token for an existing user.
+pub fn create_token(db: &Database, user_name: &str) -> Result<String, AppError> {
+    db.write(|conn| {
+        let user = user_by_name(conn, user_name)?;
+        issue_token(conn, &user.id)
+    })
+}
+
+/// Revokes the one live token whose visible prefix is `prefix`.
+pub fn revoke_token(db: &Database, prefix: &str) -> Result<(), AppError> {
+    db.write(|conn| {
+        let live = repository::tokens::live_by_prefix(conn, prefix)?;
+        match live.as_slice() {
+            [] => Err(AppError::NotFound(format!(
+                "no live token with prefix '{prefix}'"
+            ))),
+            [tok] => {
+                repository::tokens::revoke(conn, &tok.id, repository::now())?;
+                Ok(())
+            }
+            _ => Err(AppError::Conflict(format!(
+                "{} live tokens share the prefix '{prefix}'; give more of it",
+                live.len()
+            ))),
+        }
+    })
+}
+
+/// Disables a user: their tokens stop working at once.
+pub fn set_active(db: &Database, name: &str, active: bool) -> Result<(), AppError> {
+    db.write(|conn| {
+        let user = user_by_name(conn, name)?;
+        repository::users::set_active(conn, &user.id, active)?;
+        Ok(())
+    })
+}
+
+/// Users with their live token prefixes, for `user list`.
+pub fn list_users(
+    db: &Database,
+) -> Result<Vec<(Me, Vec<(String, Option<NaiveDateTime>)>)>, AppError> {
+    db.read(|conn| {
+        let users = repository::users::list(conn)?;
+        users
+            .iter()
+            .map(|u| {
+                let tokens = repository::tokens::list_for_user(conn, &u.id)?
+                    .into_iter()
+                    .filter(|t| t.revoked_at.is_none())
+                    .map(|t| (t.prefix, t.last_used_at))
+                    .collect();
+                Ok((me(u)?, tokens))
+            })
+            .collect()
+    })
+}
+
+/// On a brand-new database, creates the first admin so that someone can log in.
+/// Returns its token when it did. Safe when several instances start at once:
+/// only one wins the insert, the others see the user exists.
+pub fn bootstrap_admin(db: &Database) -> Result<Option<String>, AppError> {
+    if db.read(|conn| Ok(repository::users::count(conn)?))? > 0 {
+        return Ok(None);
+    }
+    match create_user(db, "admin", Role::Admin) {
+        Ok((_, token)) => Ok(Some(token)),
+        Err(AppError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,89 @@
+//! Where the server keeps its state and how it listens, gathered from flags
+//! and the environment by `main.rs` (and built directly by tests).
+
+use std::path::{Path, PathBuf};
+
+use crate::crypto::SecretKey;
+use crate::db::DatabaseUrl;
+use crate::error::AppError;
+
+/// The environment variable holding the secrets key (base64 of 32 bytes).
+/// Read directly, never through clap, so that it cannot show up in `--help`.
+pub const SECRET_KEY_ENV: &str = "AI_AGENT_SECRET_KEY";
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    /// Holds the key file and the first admin's token (by default, beside the
+    /// SQLite database).
+    pub state_dir: PathBuf,
+    pub secret_key_file: Option<PathBuf>,
+    pub pool_size: u32,
+    pub max_body_bytes: usize,
+    pub workers: usize,
+}
+
+impl Settings {
+    /// Settings for `database_url`, or the default SQLite file under
+    /// `data_dir` (itself defaulting to the user's data directory).
+    pub fn new(database_url: Option<&str>, data_dir: Option<&Path>) -> Result<Self, AppError> {
+        let data_dir = match data_dir {
+            Some(d) => d.to_path_buf(),
+            None => dirs::data_dir()
+                .map(|d| d.join("ai-agent"))
+                .ok_or_else(|| {
+                    AppError::Config(
+                        "cannot find a data directory: set --data-dir or AI_AGENT_DATA_DIR".into(),
+                    )
+                })?,
+        };
+        let database = match database_url {
+            Some(url) => DatabaseUrl::parse(url)?,
+            None => DatabaseUrl::Sqlite(data_dir.join("ai-agent.db")),
+        };
+        let state_dir = match (&database, database_url.is_some()) {
+            (DatabaseUrl::Sqlite(p), true) => p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            _ => data_dir,
+        };
+        let pool_size = if database.is_postgres() { 16 } else { 8 };
+        Ok(Settings {
+            database,
+            state_dir,
+            secret_key_file: None,
+            pool_size,
+            max_body_bytes: DEFAULT_MAX_BODY,
+            workers: std::thread::available_parallelism().map_or(2, usize::from),
+        })
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.secret_key_file
+            .clone()
+            .unwrap_or_else(|| self.state_dir.join("secret.key"))
+    }
+
+    pub fn admin_token_file(&self) -> PathBuf {
+        self.state_dir.join("admin-token")
+    }
+
+    /// The secrets key from the environment, else from the key file, which is
+    /// created on first use. Says whether it created one.
+    pub fn load_key(&self) -> Result<(SecretKey, Option<PathBuf>), AppError> {
+        if let Ok(text) = std::env::var(SECRET_KEY_ENV) {
+            return Ok((
+                SecretKey::from_base64(&text)
+                    .map_err(|e| AppError::Config(format!("{SECRET_KEY_ENV}: {e}")))?,
+                None,
+            ));
+        }
+        let path = self.key_file();
+        let (key, created) = SecretKey::load_or_create(&path)?;
+        Ok((key, created.then_some(path)))
+    }
+}
