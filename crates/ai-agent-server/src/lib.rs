@@ -11,3 +11,5 @@ pub mod routes;
 pub mod schema;
 pub mod services;
 pub mod settings;
+#[doc(hidden)]
+pub mod testing;

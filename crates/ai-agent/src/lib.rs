@@ -1,1 +1,5 @@
+//! The ai-agent client: the HTTP client for the REST API, used by the `ai-agent`
+//! binary and by the server's own integration tests, so that both exercise one
+//! code path.
 
+pub mod client;

@@ -243,3 +243,101 @@ mod tests {
         }
     }
 }
+
+/// Why one server of an import was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ImportError {
+    /// The server's key in the file (or `*` for an error about the whole file).
+    pub name: String,
+    pub detail: String,
+}
+
+/// A per-server field of the client's file that ai-agent has no place for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IgnoredField {
+    pub name: String,
+    pub field: String,
+}
+
+/// `POST /api/v1/mcp-servers/import`: the spec's summary, plus what was ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    /// The format the file was read as (detected or given).
+    pub format: String,
+    pub imported: Vec<String>,
+    pub skipped: Vec<String>,
+    pub errors: Vec<ImportError>,
+    #[serde(default)]
+    pub ignored: Vec<IgnoredField>,
+    pub summary: String,
+}
+
+/// Response header of `GET /api/v1/mcp-servers/export` listing the secrets
+/// replaced by `${NAME}` placeholders (`server.KEY`, comma-separated), because
+/// they belong to a global server the caller does not own.
+pub const WITHHELD_HEADER: &str = "x-ai-agent-withheld-secrets";
+
+/// A known server to start from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Template {
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+    pub server_type: ServerType,
+    pub config: ServerConfig,
+    /// Env vars the user must supply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_env: Vec<String>,
+    /// Placeholder arguments the user must supply (replacing `/allowed/path`-like args).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_args: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TemplateList {
+    pub templates: Vec<Template>,
+    pub total: usize,
+}
+
+/// A tool an MCP server offered during its last health check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ToolInfo {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// What a health check found: a real MCP conversation's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HealthReport {
+    pub status: HealthStatus,
+    pub checked_at: DateTime<Utc>,
+    pub latency_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_version: Option<String>,
+    #[serde(default)]
+    pub tools: Vec<ToolInfo>,
+    /// Why the check failed, in one readable sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The step that failed or timed out: spawn, connect, initialize, tools/list…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// The last lines a stdio server wrote to stderr, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stderr_tail: Option<String>,
+}
+
+/// `POST /api/v1/mcp-servers/{id}/health-check` and `GET …/{id}/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HealthCheckResult {
+    pub id: Uuid,
+    pub name: String,
+    pub health_status: HealthStatus,
+    pub last_health_check_at: Option<DateTime<Utc>>,
+    pub report: HealthReport,
+}

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod config;
 pub mod name;
+pub mod templates;
 pub mod validation;
 
 pub use config::{RemoteConfig, ServerConfig, ServerType, StdioConfig};

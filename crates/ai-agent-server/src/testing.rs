@@ -1,0 +1,163 @@
+//! Test support shared by this crate's and the CLI's integration tests: a real
+//! server on `127.0.0.1:0` over a fresh database of its own, on SQLite or on
+//! PostgreSQL (`AI_AGENT_TEST_POSTGRES_URL`), so that tests run in parallel.
+
+use std::path::PathBuf;
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use mcp_model::api::Role;
+
+use crate::app::{self, AppState};
+use crate::db::DatabaseUrl;
+use crate::error::AppError;
+use crate::services;
+use crate::settings::Settings;
+
+/// The environment variable naming the PostgreSQL server tests may use.
+pub const TEST_POSTGRES_ENV: &str = "AI_AGENT_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The PostgreSQL URL for tests, if set. When it is set, a test on
+    /// PostgreSQL that cannot reach it fails rather than skips.
+    pub fn postgres_url() -> Option<String> {
+        std::env::var(TEST_POSTGRES_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Whether tests of this backend can run here.
+    pub fn available(self) -> bool {
+        match self {
+            Backend::Sqlite => true,
+            Backend::Postgres => Self::postgres_url().is_some(),
+        }
+    }
+}
+
+/// A database made for one test and dropped after it.
+#[derive(Debug)]
+pub struct TestDatabase {
+    pub url: String,
+    dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub fn new(backend: Backend) -> Result<Self, AppError> {
+        let dir = tempfile::tempdir().map_err(AppError::internal)?;
+        match backend {
+            Backend::Sqlite => Ok(TestDatabase {
+                url: dir.path().join("test.db").to_string_lossy().into_owned(),
+                dir,
+                pg: None,
+            }),
+            Backend::Postgres => {
+                let admin_url = Backend::postgres_url()
+                    .ok_or_else(|| AppError::Config(format!("{TEST_POSTGRES_ENV} is not set")))?;
+                let name = format!("aia_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = diesel::PgConnection::establish(&admin_url).map_err(|e| {
+                    AppError::Config(format!(
+                        "cannot reach PostgreSQL at {TEST_POSTGRES_ENV}: {e}"
+                    ))
+                })?;
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .map_err(AppError::internal)?;
+                let mut url = url::Url::parse(&admin_url).map_err(AppError::internal)?;
+                url.set_path(&format!("/{name}"));
+                Ok(TestDatabase {
+                    url: url.to_string(),
+                    dir,
+                    pg: Some((admin_url, name)),
+                })
+            }
+        }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    pub fn settings(&self) -> Result<Settings, AppError> {
+        let mut s = Settings::new(Some(&self.url), Some(self.dir.path()))?;
+        s.state_dir = self.dir.path().to_path_buf();
+        s.workers = 1;
+        s.pool_size = 4;
+        Ok(s)
+    }
+
+    /// The SQLite file's path, for tests that read the raw bytes.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        match DatabaseUrl::parse(&self.url) {
+            Ok(DatabaseUrl::Sqlite(p)) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// A running server over its own database.
+#[derive(Debug)]
+pub struct TestServer {
+    pub url: String,
+    pub state: AppState,
+    pub settings: Settings,
+    handle: actix_web::dev::ServerHandle,
+    // Dropped last: the server must stop before its database goes.
+    pub db: TestDatabase,
+}
+
+impl TestServer {
+    /// Starts a server; must be called within a tokio runtime.
+    pub async fn start(backend: Backend) -> Result<Self, AppError> {
+        Self::start_on(TestDatabase::new(backend)?).await
+    }
+
+    pub async fn start_on(db: TestDatabase) -> Result<Self, AppError> {
+        let settings = db.settings()?;
+        Self::start_with(db, settings).await
+    }
+
+    pub async fn start_with(db: TestDatabase, settings: Settings) -> Result<Self, AppError> {
+        let state = app::open(&settings)?;
+        let running = app::start(state.clone(), &settings, "127.0.0.1:0", false)?;
+        let addr = running
+            .addrs
+            .first()
+            .copied()
+            .ok_or_else(|| AppError::internal("server bound no address"))?;
+        let handle = running.server.handle();
+        tokio::spawn(running.server);
+        Ok(TestServer {
+            url: format!("http://{addr}"),
+            state,
+            settings,
+            handle,
+            db,
+        })
+    }
+
+    /// Creates a user and returns their token.
+    pub fn user(&self, name: &str, role: Role) -> Result<String, AppError> {
+        services::users::create_user(&self.state.db, name, role).map(|(_, t)| t)
+    }
+
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+}

@@ -1,0 +1,350 @@
+//! A typed client for `/api/v1`. Errors keep the server's `detail` so that the
+//! CLI can show it as it is.
+
+use std::time::Duration;
+
+use mcp_model::api::{
+    AuditList, CreateServer, ErrorBody, HealthCheckResult, ImportResult, McpServer, Me, ServerList,
+    TemplateList, UpdateServer, WITHHELD_HEADER,
+};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("invalid API URL '{url}': {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot reach the ai-agent server at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    /// The server answered with an error body.
+    #[error("{detail}")]
+    Api { status: u16, detail: String },
+    #[error("unexpected response from {url}: {reason}")]
+    Protocol { url: String, reason: String },
+}
+
+impl ClientError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ClientError>;
+
+/// Filters of `GET /mcp-servers`.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    pub server_type: Option<String>,
+    pub enabled: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+    pub reveal: bool,
+}
+
+/// Options of `GET /mcp-servers/export`.
+#[derive(Debug, Clone, Default)]
+pub struct ExportParams {
+    pub include_global: bool,
+    pub format: Option<String>,
+    pub servers: Vec<String>,
+}
+
+/// An exported client config and the secrets the server withheld from it.
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub body: String,
+    pub withheld: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<String>,
+}
+
+impl Client {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str, token: Option<String>) -> Result<Self> {
+        let bad = |reason: String| ClientError::BadUrl {
+            url: base.to_string(),
+            reason,
+        };
+        let mut url = Url::parse(base).map_err(|e| bad(e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("the scheme must be http or https".into()));
+        }
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("ai-agent/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| bad(e.to_string()))?;
+        Ok(Client {
+            http,
+            base: url,
+            token,
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// The URL of an API path given as segments (each one percent-encoded).
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(["api", "v1"]).extend(segments);
+        }
+        url
+    }
+
+    fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
+        let mut req = self.http.request(method, self.url(segments));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req
+    }
+
+    async fn send(&self, req: RequestBuilder) -> Result<reqwest::Response> {
+        let req = req.build().map_err(|e| ClientError::Protocol {
+            url: self.base.to_string(),
+            reason: e.to_string(),
+        })?;
+        let url = req.url().clone();
+        let resp = self
+            .http
+            .execute(req)
+            .await
+            .map_err(|e| ClientError::Connect {
+                url: self.base.as_str().trim_end_matches('/').to_string(),
+                reason: root_cause(&e),
+            })?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status();
+        let text = resp.text().await.unwrap_or_default();
+        let detail = serde_json::from_str::<ErrorBody>(&text)
+            .map(|b| b.detail)
+            .unwrap_or_else(|_| {
+                format!(
+                    "{} {} ({})",
+                    status.as_u16(),
+                    status.canonical_reason().unwrap_or(""),
+                    url.path()
+                )
+            });
+        Err(ClientError::Api {
+            status: status.as_u16(),
+            detail,
+        })
+    }
+
+    async fn json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T> {
+        let resp = self.send(req).await?;
+        let url = resp.url().to_string();
+        resp.json().await.map_err(|e| ClientError::Protocol {
+            url,
+            reason: e.to_string(),
+        })
+    }
+
+    pub async fn me(&self) -> Result<Me> {
+        self.json(self.request(Method::GET, &["me"])).await
+    }
+
+    pub async fn list_servers(&self, p: &ListParams) -> Result<ServerList> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(t) = &p.server_type {
+            q.push(("type", t.clone()));
+        }
+        if let Some(e) = p.enabled {
+            q.push(("enabled", e.to_string()));
+        }
+        if let Some(l) = p.limit {
+            q.push(("limit", l.to_string()));
+        }
+        if let Some(o) = p.offset {
+            q.push(("offset", o.to_string()));
+        }
+        if p.reveal {
+            q.push(("reveal", "true".into()));
+        }
+        self.json(self.request(Method::GET, &["mcp-servers"]).query(&q))
+            .await
+    }
+
+    /// Every visible server, following pages.
+    pub async fn list_all_servers(&self, reveal: bool) -> Result<Vec<McpServer>> {
+        let mut items = Vec::new();
+        loop {
+            let page = self
+                .list_servers(&ListParams {
+                    limit: Some(1000),
+                    offset: Some(items.len() as i64),
+                    reveal,
+                    ..ListParams::default()
+                })
+                .await?;
+            let done =
+                page.items.is_empty() || items.len() + page.items.len() >= page.total as usize;
+            items.extend(page.items);
+            if done {
+                return Ok(items);
+            }
+        }
+    }
+
+    pub async fn create_server(&self, req: &CreateServer, reveal: bool) -> Result<McpServer> {
+        self.json(reveal_query(
+            self.request(Method::POST, &["mcp-servers"]).json(req),
+            reveal,
+        ))
+        .await
+    }
+
+    pub async fn get_server(&self, id_or_name: &str, reveal: bool) -> Result<McpServer> {
+        self.json(reveal_query(
+            self.request(Method::GET, &["mcp-servers", id_or_name]),
+            reveal,
+        ))
+        .await
+    }
+
+    pub async fn update_server(
+        &self,
+        id_or_name: &str,
+        req: &UpdateServer,
+        reveal: bool,
+    ) -> Result<McpServer> {
+        self.json(reveal_query(
+            self.request(Method::PATCH, &["mcp-servers", id_or_name])
+                .json(req),
+            reveal,
+        ))
+        .await
+    }
+
+    pub async fn delete_server(&self, id_or_name: &str) -> Result<()> {
+        self.send(self.request(Method::DELETE, &["mcp-servers", id_or_name]))
+            .await
+            .map(drop)
+    }
+
+    pub async fn health_check(&self, id_or_name: &str) -> Result<HealthCheckResult> {
+        self.json(self.request(Method::POST, &["mcp-servers", id_or_name, "health-check"]))
+            .await
+    }
+
+    /// The result of the last health check, without running a new one.
+    pub async fn last_health(&self, id_or_name: &str) -> Result<HealthCheckResult> {
+        self.json(self.request(Method::GET, &["mcp-servers", id_or_name, "health"]))
+            .await
+    }
+
+    /// Imports a client config file given as its raw bytes.
+    pub async fn import(
+        &self,
+        file: Vec<u8>,
+        format: Option<&str>,
+        override_existing: bool,
+    ) -> Result<ImportResult> {
+        let mut q: Vec<(&str, String)> = vec![("override", override_existing.to_string())];
+        if let Some(f) = format {
+            q.push(("format", f.to_string()));
+        }
+        let req = self
+            .request(Method::POST, &["mcp-servers", "import"])
+            .query(&q)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(file);
+        self.json(req).await
+    }
+
+    pub async fn export(&self, p: &ExportParams) -> Result<Export> {
+        let mut q: Vec<(&str, String)> = vec![("include_global", p.include_global.to_string())];
+        if let Some(f) = &p.format {
+            q.push(("format", f.clone()));
+        }
+        if !p.servers.is_empty() {
+            q.push(("servers", p.servers.join(",")));
+        }
+        let resp = self
+            .send(
+                self.request(Method::GET, &["mcp-servers", "export"])
+                    .query(&q),
+            )
+            .await?;
+        let withheld = resp
+            .headers()
+            .get(WITHHELD_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let url = resp.url().to_string();
+        let body = resp.text().await.map_err(|e| ClientError::Protocol {
+            url,
+            reason: e.to_string(),
+        })?;
+        Ok(Export { body, withheld })
+    }
+
+    pub async fn templates(&self, name: Option<&str>) -> Result<TemplateList> {
+        let mut req = self.request(Method::GET, &["mcp-servers", "templates"]);
+        if let Some(n) = name {
+            req = req.query(&[("name", n)]);
+        }
+        self.json(req).await
+    }
+
+    pub async fn audit_logs(&self, resource_id: Option<&str>) -> Result<AuditList> {
+        let mut req = self.request(Method::GET, &["audit-logs"]);
+        if let Some(r) = resource_id {
+            req = req.query(&[("resource_id", r)]);
+        }
+        self.json(req).await
+    }
+}
+
+fn reveal_query(req: RequestBuilder, reveal: bool) -> RequestBuilder {
+    if reveal {
+        req.query(&[("reveal", "true")])
+    } else {
+        req
+    }
+}
+
+/// The innermost cause of a transport error ("Connection refused"), which is
+/// what a person needs to read.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    let text = source.to_string();
+    if e.is_timeout() {
+        format!("timed out ({text})")
+    } else {
+        text
+    }
+}
+
+/// Whether an error is the server saying "no such thing".
+pub fn is_not_found(e: &ClientError) -> bool {
+    e.status() == Some(StatusCode::NOT_FOUND.as_u16())
+}
