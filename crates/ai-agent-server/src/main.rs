@@ -128,13 +128,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
                 UserCommand::List => {
                     for (u, tokens) in users::list_users(&state.db)? {
-                        let prefixes: Vec<_> = tokens.into_iter().map(|(p, _)| p).collect();
                         println!(
                             "{}\t{}\t{}\t{}",
                             u.name,
                             u.role.as_str(),
                             if u.is_active { "active" } else { "disabled" },
-                            prefixes.join(",")
+                            tokens.join(",")
                         );
                     }
                 }
