@@ -6,7 +6,9 @@
 mod support;
 
 mod auth;
+mod concurrency;
 mod errors;
+mod maintenance;
 mod ops;
 mod secrets;
 mod servers;

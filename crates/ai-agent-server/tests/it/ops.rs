@@ -131,3 +131,28 @@ fn admin_commands_manage_users_and_tokens() {
     let (ok, _, err) = run(&["--database-url", "mysql://x", "user", "list"]);
     assert!(!ok && err.contains("unsupported scheme"), "{err}");
 }
+
+#[test]
+fn unreachable_postgres_fails_fast_and_clearly() {
+    let started = std::time::Instant::now();
+    let url = ai_agent_server::db::DatabaseUrl::parse("postgres://postgres:pw@127.0.0.1:1/nowhere")
+        .unwrap();
+    let err = ai_agent_server::db::Database::open(&url, 2)
+        .unwrap_err()
+        .to_string();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        err.contains("cannot open database postgres://postgres:***@127.0.0.1:1/nowhere"),
+        "{err}"
+    );
+    assert!(err.contains("refused") || err.contains("connect"), "{err}");
+    assert!(!err.contains(":pw@"), "no password in messages");
+}
+
+#[test]
+fn in_memory_sqlite_is_refused_with_a_reason() {
+    let err = ai_agent_server::db::DatabaseUrl::parse("sqlite://:memory:")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("in-memory"), "{err}");
+}
