@@ -156,3 +156,34 @@ fn in_memory_sqlite_is_refused_with_a_reason() {
         .to_string();
     assert!(err.contains("in-memory"), "{err}");
 }
+
+/// The committed OpenAPI document is what the code generates (crates.io-style
+/// snapshot): an API change shows up in review as a diff of docs/openapi.json.
+#[test]
+fn openapi_document_is_committed_and_fresh() {
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/openapi.json"
+    ))
+    .unwrap();
+    assert!(
+        committed == ai_agent_server::openapi::document(),
+        "docs/openapi.json is stale: run `cargo xtask generate`"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let mut ids: Vec<_> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|p| {
+            p.as_object()
+                .unwrap()
+                .values()
+                .filter_map(|op| op["operationId"].as_str())
+        })
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "operation ids are unique");
+}
