@@ -20,10 +20,13 @@ fn binary_prints_address_and_stops_on_sigterm() {
         ])
         .env_remove("DATABASE_URL")
         .env_remove("AI_AGENT_SECRET_KEY")
+        .env("AI_AGENT_LOG", "trace")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let log = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap());
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -45,9 +48,21 @@ fn binary_prints_address_and_stops_on_sigterm() {
             "{f}"
         );
     }
+    // A secret sent in a body and a token in a header never reach the logs, even at trace level.
+    let token = std::fs::read_to_string(dir.path().join("admin-token")).unwrap();
+    let body = r#"{"name":"s","config":{"command":"x","env":{"K":"log-secret-93b1"}}}"#;
+    let reply = http_get::request(&addr, "POST", "/api/v1/mcp-servers", token.trim(), body);
+    assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");
     unsafe_free_kill(child.id());
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+    let log = log.join().unwrap();
+    assert!(
+        log.contains("POST /api/v1/mcp-servers"),
+        "requests are logged"
+    );
+    assert!(!log.contains("log-secret-93b1"), "secret in logs");
+    assert!(!log.contains(token.trim()), "token in logs");
 }
 
 /// Sends SIGTERM with the `kill` command (the crate forbids unsafe code).
@@ -71,6 +86,20 @@ mod http_get {
         write!(
             s,
             "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    pub fn request(host: &str, method: &str, path: &str, token: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
         )
         .unwrap();
         let mut out = String::new();
