@@ -2,4 +2,10 @@
 //! binary and by the server's own integration tests, so that both exercise one
 //! code path.
 
+pub mod cli;
 pub mod client;
+pub mod commands;
+pub mod config;
+pub mod exit;
+pub mod output;
+pub mod prompt;
