@@ -140,15 +140,11 @@ impl Output {
         row("Health", self.health_cell(s.health_status));
         row(
             "Last check",
-            Cell::new(
-                s.last_health_check_at
-                    .map(|d| d.to_rfc3339())
-                    .unwrap_or_default(),
-            ),
+            Cell::new(s.last_health_check_at.map(time).unwrap_or_default()),
         );
         row("Owner", Cell::new(s.user_id));
-        row("Created", Cell::new(s.created_at.to_rfc3339()));
-        row("Updated", Cell::new(s.updated_at.to_rfc3339()));
+        row("Created", Cell::new(time(s.created_at)));
+        row("Updated", Cell::new(time(s.updated_at)));
         t.to_string()
     }
 
@@ -160,7 +156,7 @@ impl Output {
         };
         row("Server", Cell::new(&h.name));
         row("Status", self.health_cell(h.health_status));
-        row("Checked at", Cell::new(r.checked_at.to_rfc3339()));
+        row("Checked at", Cell::new(time(r.checked_at)));
         row("Latency", Cell::new(format!("{} ms", r.latency_ms)));
         let reported = match (&r.server_name, &r.server_version) {
             (Some(n), Some(v)) => format!("{n} {v}"),
@@ -314,6 +310,11 @@ pub struct HealthRow {
     pub outcome: Result<HealthCheckResult, CliError>,
 }
 
+/// Timestamps to the second, in a fixed width so that table columns line up.
+fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
@@ -332,4 +333,114 @@ fn requirements(tpl: &Template) -> String {
         .chain(tpl.required_args.iter().map(|a| format!("arg {a}")))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use mcp_model::api::{HealthReport, IgnoredField, ImportError};
+
+    fn plain() -> Output {
+        Output {
+            format: OutputFormat::Table,
+            color: false,
+            terminal: false,
+        }
+    }
+
+    fn result(status: HealthStatus, error: Option<&str>) -> HealthCheckResult {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2025, 1, 15, 11, 0, 0)
+            .single()
+            .expect("valid time");
+        HealthCheckResult {
+            id: uuid::Uuid::nil(),
+            name: "my-kubernetes".into(),
+            health_status: status,
+            last_health_check_at: Some(at),
+            report: HealthReport {
+                status,
+                checked_at: at,
+                latency_ms: 42,
+                protocol_version: Some("2025-06-18".into()),
+                server_name: Some("kubernetes-mcp".into()),
+                server_version: Some("1.2.0".into()),
+                tools: vec![
+                    ToolInfo {
+                        name: "list_pods".into(),
+                        description: Some("List pods in a namespace".into()),
+                    },
+                    ToolInfo {
+                        name: "get_logs".into(),
+                        description: None,
+                    },
+                ],
+                error: error.map(str::to_string),
+                phase: error.map(|_| "initialize".to_string()),
+                stderr_tail: None,
+            },
+        }
+    }
+
+    #[test]
+    fn health_tables() {
+        let o = plain();
+        insta::assert_snapshot!(
+            "health_healthy",
+            o.health(&result(HealthStatus::Healthy, None))
+        );
+        insta::assert_snapshot!(
+            "health_unhealthy",
+            o.health(&result(
+                HealthStatus::Unhealthy,
+                Some("the process exited with status 1")
+            ))
+        );
+        let rows = vec![
+            HealthRow {
+                name: "my-kubernetes".into(),
+                outcome: Ok(result(HealthStatus::Healthy, None)),
+            },
+            HealthRow {
+                name: "broken".into(),
+                outcome: Err(CliError::new(
+                    crate::exit::Code::NotFound,
+                    "MCP server 'broken' not found",
+                )),
+            },
+        ];
+        insta::assert_snapshot!("health_summary", o.health_summary(&rows));
+        insta::assert_snapshot!(
+            "tools",
+            o.tools(&result(HealthStatus::Healthy, None).report.tools)
+        );
+    }
+
+    #[test]
+    fn template_tables() {
+        let o = plain();
+        insta::assert_snapshot!("templates", o.templates(&mcp_model::templates::all()));
+        let pg = mcp_model::templates::find("postgres").expect("exists");
+        insta::assert_snapshot!("template_postgres", o.template(&pg));
+    }
+
+    #[test]
+    fn import_summary() {
+        let r = ImportResult {
+            format: "claude-desktop".into(),
+            imported: vec!["kubernetes".into()],
+            skipped: vec!["github".into()],
+            errors: vec![ImportError {
+                name: "broken".into(),
+                detail: "config.command: must not be empty".into(),
+            }],
+            ignored: vec![IgnoredField {
+                name: "kubernetes".into(),
+                field: "disabled".into(),
+            }],
+            summary: "Imported 1, skipped 1, errors 1".into(),
+        };
+        insta::assert_snapshot!("import", plain().import(&r));
+    }
 }
