@@ -106,17 +106,21 @@ async fn all(ctx: &Ctx) -> CliResult {
             rows.len()
         ))?;
     }
-    // A failure to check outranks a server found unhealthy.
+    Ok(summary_code(&rows))
+}
+
+/// A failure to check outranks a server found unhealthy.
+fn summary_code(rows: &[HealthRow]) -> Code {
     if let Some(e) = rows.iter().find_map(|r| r.outcome.as_ref().err()) {
-        return Ok(e.code);
+        return e.code;
     }
     if rows
         .iter()
         .all(|r| matches!(&r.outcome, Ok(h) if h.health_status == HealthStatus::Healthy))
     {
-        ok()
+        Code::Success
     } else {
-        Ok(Code::Unhealthy)
+        Code::Unhealthy
     }
 }
 
@@ -128,4 +132,50 @@ pub async fn tools(ctx: &Ctx, server: &str) -> CliResult {
         ctx.out.print(&ctx.out.tools(&h.report.tools))?;
     }
     ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mcp_model::api::{HealthCheckResult, HealthReport};
+
+    fn row(status: HealthStatus) -> HealthRow {
+        HealthRow {
+            name: status.as_str().into(),
+            outcome: Ok(HealthCheckResult {
+                id: uuid::Uuid::nil(),
+                name: status.as_str().into(),
+                health_status: status,
+                last_health_check_at: None,
+                report: HealthReport {
+                    status,
+                    checked_at: chrono::DateTime::UNIX_EPOCH,
+                    latency_ms: 1,
+                    protocol_version: None,
+                    server_name: None,
+                    server_version: None,
+                    tools: Vec::new(),
+                    error: None,
+                    phase: None,
+                    stderr_tail: None,
+                },
+            }),
+        }
+    }
+
+    #[test]
+    fn summary_exit_code() {
+        assert_eq!(summary_code(&[]), Code::Success);
+        assert_eq!(summary_code(&[row(HealthStatus::Healthy)]), Code::Success);
+        let mixed = [row(HealthStatus::Healthy), row(HealthStatus::NeedsAuth)];
+        assert_eq!(summary_code(&mixed), Code::Unhealthy);
+        let failed = [
+            row(HealthStatus::Unhealthy),
+            HealthRow {
+                name: "x".into(),
+                outcome: Err(CliError::new(Code::Connect, "refused")),
+            },
+        ];
+        assert_eq!(summary_code(&failed), Code::Connect);
+    }
 }

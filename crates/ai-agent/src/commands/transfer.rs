@@ -44,13 +44,39 @@ pub async fn export(ctx: &Ctx, a: &ExportArgs) -> CliResult {
             servers: a.servers.clone(),
         })
         .await?;
-    if !e.withheld.is_empty() {
-        eprintln!(
-            "ai-agent: warning: {} secret(s) withheld and replaced by ${{NAME}} placeholders: {}",
-            e.withheld.len(),
-            e.withheld.join(", ")
-        );
+    if let Some(w) = withheld_warning(&e.withheld) {
+        eprintln!("{w}");
     }
     ctx.out.print(&e.body)?;
     ok()
+}
+
+/// The stderr line about secrets the server left out of an export (those of
+/// global servers the caller does not own), so the user knows to fill them in.
+fn withheld_warning(withheld: &[String]) -> Option<String> {
+    (!withheld.is_empty()).then(|| {
+        format!(
+            "ai-agent: warning: {} secret(s) withheld and replaced by ${{NAME}} placeholders: {}",
+            withheld.len(),
+            withheld.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_about_withheld_secrets() {
+        assert_eq!(withheld_warning(&[]), None);
+        assert_eq!(
+            withheld_warning(&["github.GITHUB_TOKEN".into(), "search.BRAVE_API_KEY".into()])
+                .as_deref(),
+            Some(
+                "ai-agent: warning: 2 secret(s) withheld and replaced by ${NAME} placeholders: \
+                 github.GITHUB_TOKEN, search.BRAVE_API_KEY"
+            )
+        );
+    }
 }

@@ -243,6 +243,13 @@ async fn delete_then_gone() {
     assert!(line.contains("not found"), "{again:?}");
     let list = env.run(&["mcp", "list", "-o", "json"]).await;
     assert_eq!(list.success().json()["total"], 0);
+
+    // With JSON output a delete prints nothing (the API answers 204).
+    env.run(SPEC_STDIO).await.success();
+    let quiet = env
+        .run(&["mcp", "delete", "my-kubernetes", "-o", "json"])
+        .await;
+    assert_eq!(quiet.success().stdout, "");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
