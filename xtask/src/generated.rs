@@ -13,10 +13,25 @@ fn root() -> PathBuf {
 
 /// Every generated file: its path from the repository root and its contents.
 fn files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let files = vec![(
-        PathBuf::from("docs/openapi.json"),
-        ai_agent_server::openapi::document().into_bytes(),
-    )];
+    use ai_agent::commands::meta;
+    use clap_complete::Shell;
+    let mut files = vec![
+        (
+            PathBuf::from("docs/openapi.json"),
+            ai_agent_server::openapi::document().into_bytes(),
+        ),
+        (PathBuf::from("docs/man/ai-agent.1"), meta::man_page()?),
+    ];
+    for (shell, file) in [
+        (Shell::Bash, "ai-agent.bash"),
+        (Shell::Zsh, "_ai-agent"),
+        (Shell::Fish, "ai-agent.fish"),
+    ] {
+        files.push((
+            PathBuf::from("docs/completions").join(file),
+            meta::completion_script(shell),
+        ));
+    }
     Ok(files)
 }
 

@@ -4,7 +4,7 @@
 mod auth;
 mod create;
 mod health;
-mod meta;
+pub mod meta;
 mod servers;
 mod templates;
 mod transfer;

@@ -1,0 +1,214 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ai_agent_global_optspecs
+    string join \n api-url= token= config-file= o/output= h/help V/version
+end
+
+function __fish_ai_agent_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ai_agent_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ai_agent_using_subcommand
+    set -l cmd (__fish_ai_agent_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -s V -l version -d 'Print version'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "mcp" -d 'Manage MCP servers'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "login" -d 'Check a token against the server and remember the URL and token'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "logout" -d 'Forget the stored URL and token'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "whoami" -d 'Show who the current token belongs to'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "get" -d 'Show one server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "update" -d 'Change a server\'s description, config or state'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l type -d 'Only servers of this type (stdio, sse, http)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l enabled -d 'Only enabled (true) or disabled (false) servers' -r -f -a "true\t''
+false\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l reveal -d 'Show the secret values of your own servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l name -d 'Server name (defaults to the template\'s name with --from-template)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l description -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l type -d 'stdio, sse or http (guessed from --command / --url when absent)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l command -d 'Program to run (stdio)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l args -d 'Arguments as one shell-quoted string, e.g. \'"-y" "@pkg"\'' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l arg -d 'One argument; repeatable, appended after --args' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l env -d 'Environment variable KEY=VALUE (stdio); repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l url -d 'URL of a remote (sse/http) server' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l headers -d 'HTTP headers as a JSON object (sse/http)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l header -d 'One HTTP header NAME:VALUE; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l from-template -d 'Start from a built-in template (see `ai-agent mcp templates`)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l global -d 'Make the server visible to every user (admins only)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l disabled -d 'Register the server disabled'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Ask for whatever the flags do not give'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l reveal -d 'Show the secret values in the answer'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l reveal -d 'Show the secret values (owner only)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l name -d 'Rename the server' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l description -d 'New description ("" clears it)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l config -d 'Replace the whole config (JSON); secret values given as *** stay as they are' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l type -d 'Change the type along with --config' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l enabled -d 'Enable (true) or disable (false) the server' -r -f -a "true\t''
+false\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l global -d 'Make the server global or not (admins only)' -r -f -a "true\t''
+false\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l all -d 'Check every server you can see, concurrently'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format (detected when absent), e.g. claude-desktop, vscode' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l override -d 'Replace servers that already exist with the same name'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l format -d 'The client format to write (default: the server\'s, claude-desktop)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l servers -d 'Only these servers (comma-separated names)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l no-global -d 'Leave out global servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l name -d 'Show only this template' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l server-name -d 'The new server\'s name with --create (default: the template\'s name)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l env -d 'Env var KEY=VALUE for --create; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l arg -d 'A required argument of the template for --create, in order; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l create -d 'Create a server from the template given by --name'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a server\'s description, config or state'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "mcp" -d 'Manage MCP servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "login" -d 'Check a token against the server and remember the URL and token'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "logout" -d 'Forget the stored URL and token'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "whoami" -d 'Show who the current token belongs to'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the servers you can see (yours and global ones)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "get" -d 'Show one server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "update" -d 'Change a server\'s description, config or state'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
