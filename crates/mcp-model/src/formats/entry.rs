@@ -72,8 +72,13 @@ pub fn map_entry(name: &str, raw: &Value) -> Mapped {
     if let Some(Value::Object(cmd)) = fields.get("command").cloned() {
         fields.remove("command");
         for (k, v) in cmd {
-            let target = if k == "path" { "command".to_string() } else { k };
-            if !fields.contains_key(&target) && matches!(target.as_str(), "command" | "args" | "env")
+            let target = if k == "path" {
+                "command".to_string()
+            } else {
+                k
+            };
+            if !fields.contains_key(&target)
+                && matches!(target.as_str(), "command" | "args" | "env")
             {
                 fields.insert(target, v);
             } else {
@@ -152,12 +157,10 @@ pub fn map_entry(name: &str, raw: &Value) -> Mapped {
     } else {
         &["command", "args", "env"]
     };
-    if server_type.is_remote() {
-        if let Some(f) = url_field {
-            if let Some(v) = fields.remove(f) {
-                config.insert("url".into(), v);
-            }
-        }
+    if server_type.is_remote()
+        && let Some(v) = url_field.and_then(|f| fields.remove(f))
+    {
+        config.insert("url".into(), v);
     }
     for (k, v) in fields {
         if wanted.contains(&k.as_str()) {
@@ -236,13 +239,18 @@ mod tests {
 
     #[test]
     fn zed_command_object_and_source() {
-        let (r, ig) = ok(json!({"command": {"path": "node", "args": ["a.js"], "env": {"K": "v"}}, "settings": {}, "source": "custom"}));
+        let (r, ig) = ok(
+            json!({"command": {"path": "node", "args": ["a.js"], "env": {"K": "v"}}, "settings": {}, "source": "custom"}),
+        );
         assert_eq!(
             r.config,
             json!({"command": "node", "args": ["a.js"], "env": {"K": "v"}})
         );
         assert_eq!(ig, vec!["settings".to_string()]);
-        let m = map_entry("e", &json!({"source": "extension", "settings": {"key": ""}}));
+        let m = map_entry(
+            "e",
+            &json!({"source": "extension", "settings": {"key": ""}}),
+        );
         assert!(m.request.expect_err("no command").contains("Zed extension"));
     }
 

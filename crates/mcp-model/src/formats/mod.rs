@@ -289,8 +289,7 @@ fn is_flat_map(top: &Map<String, Value>) -> bool {
 fn detect(top: &Map<String, Value>, wrapped: bool) -> Format {
     if top.contains_key(CONTEXT_SERVERS) {
         Format::Zed
-    } else if top.contains_key(SERVERS) || top.get(MCP).is_some_and(|m| m.get(SERVERS).is_some())
-    {
+    } else if top.contains_key(SERVERS) || top.get(MCP).is_some_and(|m| m.get(SERVERS).is_some()) {
         Format::Vscode
     } else if let Some(Value::Object(m)) = top.get(MCP_SERVERS) {
         if m.values().any(|v| v.get("serverUrl").is_some()) {

@@ -260,7 +260,10 @@ fn renders_claude_desktop_as_the_spec() {
 fn renders_each_client_shape() {
     let s = sample();
     let v = |f| -> serde_json::Value { serde_json::from_str(&render(f, &s)).expect("json") };
-    assert_eq!(v(Format::ClaudeCode)["mcpServers"]["kubernetes"]["type"], "stdio");
+    assert_eq!(
+        v(Format::ClaudeCode)["mcpServers"]["kubernetes"]["type"],
+        "stdio"
+    );
     assert_eq!(v(Format::Cursor), v(Format::ClaudeDesktop));
     let vs = v(Format::Vscode);
     assert_eq!(vs["servers"]["kubernetes"]["type"], "stdio");
