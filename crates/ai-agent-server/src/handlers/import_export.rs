@@ -72,10 +72,9 @@ async fn read_file(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
+        && len > limit
     {
-        if len > limit {
-            return Err(too_large(limit));
-        }
+        return Err(too_large(limit));
     }
     let content_type = req
         .headers()
@@ -114,7 +113,9 @@ async fn read_file(
         }
     };
     if file.iter().all(u8::is_ascii_whitespace) {
-        return Err(AppError::BadRequest("cannot import: the file is empty".into()));
+        return Err(AppError::BadRequest(
+            "cannot import: the file is empty".into(),
+        ));
     }
     Ok(file)
 }
@@ -174,14 +175,7 @@ pub async fn export(
     }
     let include_global = params.include_global.unwrap_or(true);
     let exported = blocking(move || {
-        import_export::export(
-            &state.db,
-            &state.key,
-            &actor,
-            include_global,
-            format,
-            &only,
-        )
+        import_export::export(&state.db, &state.key, &actor, include_global, format, &only)
     })
     .await?;
     let mut resp = HttpResponse::Ok();

@@ -27,6 +27,18 @@ use crate::repository::{self};
 /// The audit action of each imported server.
 pub const IMPORT_ACTION: &str = "mcp_server_import";
 
+/// The client's name, as the spec's default description says it.
+fn client_name(format: Format) -> &'static str {
+    match format {
+        Format::ClaudeDesktop => "Claude Desktop",
+        Format::ClaudeCode => "Claude Code",
+        Format::Cursor => "Cursor",
+        Format::Vscode => "VS Code",
+        Format::Windsurf => "Windsurf",
+        Format::Zed => "Zed",
+    }
+}
+
 fn summary(imported: usize, skipped: usize, errors: usize) -> String {
     format!("Imported {imported}, skipped {skipped}, errors {errors}")
 }
@@ -54,14 +66,27 @@ pub fn import(
 
     let mut errors = Vec::new();
     let mut valid: Vec<(NewServer, ServerRow)> = Vec::new();
+    let file_format = parsed.format;
     for entry in parsed.entries {
-        let checked = entry.request.map_err(AppError::BadRequest).and_then(|req| {
-            let new = validate_create(actor, req)?;
-            // Sealed now, outside the transaction, under a fresh id; an
-            // override re-seals under the existing id.
-            let row = new_row(key, actor, &new)?;
-            Ok((new, row))
-        });
+        let checked = entry
+            .request
+            .map_err(AppError::BadRequest)
+            .and_then(|mut req| {
+                let from_file = req.description.is_some();
+                if !from_file {
+                    req.description =
+                        Some(format!("Imported from {} config", client_name(file_format)));
+                }
+                let mut new = validate_create(actor, req)?;
+                // Sealed now, outside the transaction, under a fresh id; an
+                // override re-seals under the existing id.
+                let row = new_row(key, actor, &new)?;
+                // An override keeps the stored description unless the file has one.
+                if !from_file {
+                    new.description = None;
+                }
+                Ok((new, row))
+            });
         match checked {
             Ok(v) => valid.push(v),
             Err(e) => errors.push(ImportError {

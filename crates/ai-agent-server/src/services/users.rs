@@ -152,10 +152,11 @@ pub fn set_active(db: &Database, name: &str, active: bool) -> Result<(), AppErro
     })
 }
 
+/// A live token's prefix and when it was last used.
+pub type TokenUse = (String, Option<NaiveDateTime>);
+
 /// Users with their live token prefixes, for `user list`.
-pub fn list_users(
-    db: &Database,
-) -> Result<Vec<(Me, Vec<(String, Option<NaiveDateTime>)>)>, AppError> {
+pub fn list_users(db: &Database) -> Result<Vec<(Me, Vec<TokenUse>)>, AppError> {
     db.read(|conn| {
         let users = repository::users::list(conn)?;
         users

@@ -133,7 +133,11 @@ pub fn map_entry(name: &str, raw: &Value) -> Mapped {
         }
         None if present(fields.get("command")).is_some() => ServerType::Stdio,
         None if url_field.is_some() => ServerType::Http,
-        None if matches!(&source, Some(Value::String(s)) if s == "extension") => {
+        // Zed entries of extension-provided servers carry only `settings`
+        // (and `source: "extension"` in newer versions).
+        None if matches!(&source, Some(Value::String(s)) if s == "extension")
+            || present(fields.get("settings")).is_some() =>
+        {
             return Mapped {
                 request: Err(
                     "is provided by a Zed extension: the file has no command to import".into(),

@@ -294,6 +294,12 @@ fn detect(top: &Map<String, Value>, wrapped: bool) -> Format {
     } else if let Some(Value::Object(m)) = top.get(MCP_SERVERS) {
         if m.values().any(|v| v.get("serverUrl").is_some()) {
             Format::Windsurf
+        } else if m
+            .values()
+            .any(|v| v.get("type") == Some(&Value::from("stdio")))
+        {
+            // Claude Code writes `"type": "stdio"`; Claude Desktop leaves it out.
+            Format::ClaudeCode
         } else {
             Format::ClaudeDesktop
         }
