@@ -67,6 +67,7 @@ pub fn start(
     handle_signals: bool,
 ) -> Result<Running, AppError> {
     let max_body = settings.max_body_bytes;
+    let import_limit = handlers::import_export::ImportLimit(settings.max_import_bytes);
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -75,6 +76,7 @@ pub fn start(
             .app_data(handlers::query_config())
             .app_data(handlers::path_config())
             .app_data(web::PayloadConfig::new(max_body))
+            .app_data(import_limit)
             .configure(routes::configure)
             .default_service(web::to(handlers::not_found))
             .wrap(ErrorHandlers::new().default_handler(handlers::json_error_body))

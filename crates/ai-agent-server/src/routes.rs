@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::handlers::{audit, me, ops, servers};
+use crate::handlers::{audit, import_export, me, ops, servers};
 use crate::openapi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -17,6 +17,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/mcp-servers")
                         .route(web::get().to(servers::list))
                         .route(web::post().to(servers::create)),
+                )
+                // Fixed paths before /mcp-servers/{id}, which would take them as names.
+                .service(
+                    web::resource("/mcp-servers/import")
+                        .route(web::post().to(import_export::import)),
+                )
+                .service(
+                    web::resource("/mcp-servers/export")
+                        .route(web::get().to(import_export::export)),
+                )
+                .service(
+                    web::resource("/mcp-servers/templates")
+                        .route(web::get().to(import_export::templates)),
                 )
                 .service(
                     web::resource("/mcp-servers/{id}")

@@ -23,6 +23,8 @@ pub struct Settings {
     pub secret_key_file: Option<PathBuf>,
     pub pool_size: u32,
     pub max_body_bytes: usize,
+    /// The largest file `POST /mcp-servers/import` accepts.
+    pub max_import_bytes: usize,
     pub workers: usize,
 }
 
@@ -58,6 +60,7 @@ impl Settings {
             secret_key_file: None,
             pool_size,
             max_body_bytes: DEFAULT_MAX_BODY,
+            max_import_bytes: crate::handlers::import_export::DEFAULT_IMPORT_LIMIT,
             workers: std::thread::available_parallelism().map_or(2, usize::from),
         })
     }

@@ -314,7 +314,7 @@ fn normalize_remote(
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(ValidationError::new("config.url", "must be a string")),
     };
-    validate_url(&url)?;
+    validate_url_with_placeholders(&url)?;
     let headers = string_map(
         obj.get("headers"),
         "config.headers",
@@ -436,6 +436,45 @@ pub fn validate_url(raw: &str) -> Result<url::Url, ValidationError> {
         ));
     }
     Ok(url)
+}
+
+/// Like [`validate_url`], for a URL that may hold `${VAR}`-style placeholders
+/// (`${input:host}`, `${env:URL}`), which clients expand and which are stored
+/// verbatim: each placeholder is checked as if it were a plain word, and a URL
+/// that starts with one takes its scheme and host from it, so only its text
+/// is checked.
+pub fn validate_url_with_placeholders(raw: &str) -> Result<(), ValidationError> {
+    if !raw.contains("${") {
+        return validate_url(raw).map(drop);
+    }
+    check_text("config.url", raw, MAX_URL_LEN)?;
+    if raw.starts_with("${") {
+        return Ok(());
+    }
+    let mut plain = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(start) = rest.find("${") {
+        plain.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                plain.push('x');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                return Err(ValidationError::new(
+                    "config.url",
+                    format!("Invalid URL '{raw}': a '${{' placeholder is not closed"),
+                ));
+            }
+        }
+    }
+    plain.push_str(rest);
+    validate_url(&plain).map(drop).map_err(|_| {
+        ValidationError::new(
+            "config.url",
+            format!("Invalid URL '{raw}': with its placeholders filled in it is no http(s) URL with a host"),
+        )
+    })
 }
 
 /// Fills masked values (`***`) in `new` from `old`, so that a config fetched
@@ -619,6 +658,29 @@ mod tests {
         ] {
             assert!(
                 normalize(ServerType::Http, &json!({"url": u})).is_ok(),
+                "{u}"
+            );
+        }
+    }
+
+    #[test]
+    fn urls_may_hold_placeholders() {
+        for u in [
+            "https://${input:name}.azurewebsites.net/mcp/sse",
+            "https://${input:host}/mcp",
+            "${env:MCP_URL}",
+            "${input:URL}/mcp",
+            "https://h.example/${TENANT}/mcp",
+        ] {
+            assert!(
+                normalize(ServerType::Http, &json!({"url": u})).is_ok(),
+                "{u}"
+            );
+        }
+        for u in ["ftp://${HOST}/x", "https://${HOST", "${A}\n"] {
+            assert_eq!(
+                err(ServerType::Http, json!({"url": u})).field,
+                "config.url",
                 "{u}"
             );
         }

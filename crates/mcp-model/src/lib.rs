@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config;
+pub mod formats;
 pub mod name;
 pub mod templates;
 pub mod validation;

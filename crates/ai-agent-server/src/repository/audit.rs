@@ -49,3 +49,17 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Inserts many entries with one multi-row statement per chunk.
+pub fn insert_many(conn: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()> {
+    // 7 parameters a row; MultiConnection cannot express a multi-row insert,
+    // so each backend does its own.
+    for chunk in rows.chunks(1000) {
+        let insert = diesel::insert_into(audit_logs::table).values(chunk);
+        match conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Pg(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}

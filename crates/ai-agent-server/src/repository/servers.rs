@@ -189,3 +189,105 @@ pub fn soft_delete(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Quer
         ))
         .execute(conn)
 }
+
+/// The ids and names of a user's live servers, to tell in one query which
+/// servers of an import already exist.
+pub fn own_names(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<(String, String)>> {
+    mcp_servers::table
+        .filter(mcp_servers::user_id.eq(user_id))
+        .filter(mcp_servers::deleted_at.is_null())
+        .select((mcp_servers::id, mcp_servers::name))
+        .load(conn)
+}
+
+/// The servers an export writes: the user's enabled servers and, with
+/// `include_global`, the enabled global servers of others whose name the user
+/// does not use; oldest first, so that of two globals of one name the older wins.
+pub fn list_exportable(
+    conn: &mut DbConnection,
+    user_id: &str,
+    include_global: bool,
+) -> QueryResult<Vec<ServerRow>> {
+    let filter = ListFilter {
+        server_type: None,
+        is_enabled: Some(true),
+    };
+    let mut q = visible(user_id, &filter);
+    if !include_global {
+        q = q.filter(mcp_servers::user_id.eq(user_id));
+    }
+    q.order((mcp_servers::created_at.asc(), mcp_servers::id.asc()))
+        .load(conn)
+}
+
+/// An existing server's new config, from an import that overrides it.
+#[derive(Debug, Clone)]
+pub struct ServerOverride {
+    pub id: String,
+    pub server_type: String,
+    pub config: String,
+    pub secrets: String,
+    pub is_enabled: bool,
+    /// `None` keeps the stored description.
+    pub description: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Rows per statement: 7 parameters each stays far below SQLite's limit of
+/// 32766 and PostgreSQL's of 65535.
+const OVERRIDE_CHUNK: usize = 500;
+
+/// Applies many overrides with one `UPDATE … FROM (VALUES …)` statement per
+/// chunk rather than one round trip per row. Each override resets the health
+/// status, which was of the old config. (Both backends name the columns of a
+/// VALUES list column1, column2, …; SQLite has UPDATE … FROM since 3.33.)
+pub fn update_many(conn: &mut DbConnection, rows: &[ServerOverride]) -> QueryResult<usize> {
+    use diesel::sql_types::{Bool, Nullable, Text, Timestamp};
+
+    fn sql(rows: usize, pg: bool) -> String {
+        let mut n = 0;
+        let mut p = || {
+            n += 1;
+            if pg { format!("${n}") } else { "?".to_string() }
+        };
+        let values: Vec<String> = (0..rows)
+            .map(|_| {
+                let ps: Vec<String> = (0..7).map(|_| p()).collect();
+                format!("({})", ps.join(", "))
+            })
+            .collect();
+        format!(
+            "UPDATE mcp_servers SET server_type = v.column2, config = v.column3, secrets = v.column4, \
+             is_enabled = v.column5, description = COALESCE(v.column6, mcp_servers.description), \
+             health_status = 'unknown', health_report = NULL, updated_at = v.column7 \
+             FROM (VALUES {}) AS v WHERE mcp_servers.id = v.column1 AND mcp_servers.deleted_at IS NULL",
+            values.join(", ")
+        )
+    }
+
+    macro_rules! run {
+        ($c:expr, $backend:ty, $pg:expr, $chunk:expr) => {{
+            let mut q = diesel::sql_query(sql($chunk.len(), $pg)).into_boxed::<$backend>();
+            for r in $chunk {
+                q = q
+                    .bind::<Text, _>(r.id.clone())
+                    .bind::<Text, _>(r.server_type.clone())
+                    .bind::<Text, _>(r.config.clone())
+                    .bind::<Text, _>(r.secrets.clone())
+                    .bind::<Bool, _>(r.is_enabled)
+                    .bind::<Nullable<Text>, _>(r.description.clone())
+                    .bind::<Timestamp, _>(r.updated_at);
+            }
+            q.execute($c)?
+        }};
+    }
+
+    let mut updated = 0;
+    for chunk in rows.chunks(OVERRIDE_CHUNK) {
+        updated += match conn {
+            DbConnection::Sqlite(c) => run!(c, diesel::sqlite::Sqlite, false, chunk),
+            DbConnection::Pg(c) => run!(c, diesel::pg::Pg, true, chunk),
+        };
+    }
+    Ok(updated)
+}

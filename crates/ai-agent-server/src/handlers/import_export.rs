@@ -1,0 +1,202 @@
+//! `POST /mcp-servers/import`, `GET /mcp-servers/export`, `GET /mcp-servers/templates`.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use mcp_model::api::WITHHELD_HEADER;
+use mcp_model::formats::Format;
+use serde::Deserialize;
+
+use super::blocking;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::services::Actor;
+use crate::services::import_export;
+
+/// The largest import file accepted. An import needs more than the JSON
+/// limit of other requests: 10,000 servers are a few MiB.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportLimit(pub usize);
+
+pub const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportParams {
+    #[serde(rename = "override", default)]
+    pub override_existing: bool,
+    pub format: Option<String>,
+}
+
+fn parse_format(raw: Option<&str>) -> Result<Option<Format>, AppError> {
+    raw.filter(|f| !f.is_empty())
+        .map(|f| f.parse().map_err(AppError::BadRequest))
+        .transpose()
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "the import file is larger than the limit of {} bytes ({} MiB)",
+        limit,
+        limit / (1024 * 1024)
+    ))
+}
+
+/// Reads a stream of chunks up to `limit` bytes.
+async fn read_limited<S, E>(mut stream: S, limit: usize) -> Result<Vec<u8>, AppError>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("cannot read the upload: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The file of an import: the `file` field of a multipart upload (as the
+/// spec's CLI sends it), or the raw request body.
+async fn read_file(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, AppError> {
+    if let Some(len) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && len > limit
+    {
+        return Err(too_large(limit));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("").to_ascii_lowercase());
+    let essence = content_type
+        .as_deref()
+        .map(|ct| ct.split(';').next().unwrap_or("").trim().to_string());
+    let file = match essence.as_deref() {
+        Some("multipart/form-data") => {
+            let mut form = actix_multipart::Multipart::new(req.headers(), payload);
+            let mut file = None;
+            while let Some(field) = form.next().await {
+                let field = field.map_err(|e| {
+                    AppError::BadRequest(format!("malformed multipart upload: {e}"))
+                })?;
+                if field.name() == Some("file") {
+                    file = Some(read_limited(field, limit).await?);
+                    break;
+                }
+                // Other fields are drained and ignored.
+                read_limited(field, limit).await?;
+            }
+            file.ok_or_else(|| {
+                AppError::BadRequest("the multipart upload has no 'file' field".into())
+            })?
+        }
+        None
+        | Some(
+            "application/json" | "text/plain" | "application/octet-stream" | "application/jsonc",
+        ) => read_limited(payload, limit).await?,
+        Some(other) => {
+            return Err(AppError::UnsupportedMediaType(format!(
+                "cannot import a body of type '{other}': send the file as multipart/form-data (field 'file') or as a raw body with Content-Type application/json, text/plain or application/octet-stream"
+            )));
+        }
+    };
+    if file.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::BadRequest(
+            "cannot import: the file is empty".into(),
+        ));
+    }
+    Ok(file)
+}
+
+/// `POST /api/v1/mcp-servers/import?override=&format=`
+pub async fn import(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    q: web::Query<ImportParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let params = q.into_inner();
+    let format = parse_format(params.format.as_deref())?;
+    let limit = req
+        .app_data::<ImportLimit>()
+        .map_or(DEFAULT_IMPORT_LIMIT, |l| l.0);
+    let file = read_file(&req, payload, limit).await?;
+    let result = blocking(move || {
+        import_export::import(
+            &state.db,
+            &state.key,
+            &actor,
+            &file,
+            format,
+            params.override_existing,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    pub include_global: Option<bool>,
+    pub format: Option<String>,
+    /// Comma-separated server names.
+    pub servers: Option<String>,
+}
+
+/// `GET /api/v1/mcp-servers/export?include_global=&format=&servers=a,b`:
+/// the client's config file itself as the body.
+pub async fn export(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: web::Query<ExportParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = q.into_inner();
+    let format = parse_format(params.format.as_deref())?.unwrap_or(Format::ClaudeDesktop);
+    let mut only: Vec<String> = Vec::new();
+    for name in params.servers.as_deref().unwrap_or("").split(',') {
+        let name = name.trim();
+        if !name.is_empty() && !only.iter().any(|n| n == name) {
+            only.push(name.to_string());
+        }
+    }
+    let include_global = params.include_global.unwrap_or(true);
+    let exported = blocking(move || {
+        import_export::export(&state.db, &state.key, &actor, include_global, format, &only)
+    })
+    .await?;
+    let mut resp = HttpResponse::Ok();
+    resp.content_type("application/json");
+    if !exported.withheld.is_empty() {
+        resp.insert_header((WITHHELD_HEADER, exported.withheld.join(",")));
+    }
+    Ok(resp.body(exported.body))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateParams {
+    pub name: Option<String>,
+}
+
+/// `GET /api/v1/mcp-servers/templates[?name=]`
+pub async fn templates(
+    _actor: Actor,
+    q: web::Query<TemplateParams>,
+) -> Result<HttpResponse, AppError> {
+    let list = import_export::templates(q.name.as_deref())?;
+    Ok(HttpResponse::Ok().json(list))
+}

@@ -1,0 +1,311 @@
+//! Importing MCP client config files and exporting servers as one, and the
+//! built-in templates.
+//!
+//! An import is one transaction: every server of the file is stored, or
+//! (when the database fails) none is. Servers that break a rule are not a
+//! failure of the import: they are reported by name, and the rest go in.
+//! Statements are batched so that a file of thousands of servers takes a
+//! handful of round trips, not thousands.
+
+use std::collections::{HashMap, HashSet};
+
+use mcp_model::api::{ImportError, ImportResult, Template, TemplateList};
+use mcp_model::formats::{self, ExportServer, Format};
+use mcp_model::{ServerConfig, templates};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Actor;
+use super::servers::{NewServer, new_row, row_config, seal_config, validate_create};
+use crate::crypto::SecretKey;
+use crate::db::Database;
+use crate::error::AppError;
+use crate::repository::audit::AuditRow;
+use crate::repository::servers::{ServerOverride, ServerRow};
+use crate::repository::{self};
+
+/// The audit action of each imported server.
+pub const IMPORT_ACTION: &str = "mcp_server_import";
+
+/// The client's name, as the spec's default description says it.
+fn client_name(format: Format) -> &'static str {
+    match format {
+        Format::ClaudeDesktop => "Claude Desktop",
+        Format::ClaudeCode => "Claude Code",
+        Format::Cursor => "Cursor",
+        Format::Vscode => "VS Code",
+        Format::Windsurf => "Windsurf",
+        Format::Zed => "Zed",
+    }
+}
+
+fn summary(imported: usize, skipped: usize, errors: usize) -> String {
+    format!("Imported {imported}, skipped {skipped}, errors {errors}")
+}
+
+/// Imports the servers of a client config file into the caller's account.
+/// Existing servers of the same name are skipped, or with `override_existing`
+/// replaced (config, type, enabled state; the description only when the file
+/// gives one), keeping their id.
+pub fn import(
+    db: &Database,
+    key: &SecretKey,
+    actor: &Actor,
+    file: &[u8],
+    format: Option<Format>,
+    override_existing: bool,
+) -> Result<ImportResult, AppError> {
+    let text = std::str::from_utf8(file).map_err(|e| {
+        AppError::BadRequest(format!(
+            "cannot import: the file is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let parsed = formats::parse(text, format)
+        .map_err(|e| AppError::BadRequest(format!("cannot import: {e}")))?;
+
+    let mut errors = Vec::new();
+    let mut valid: Vec<(NewServer, ServerRow)> = Vec::new();
+    let file_format = parsed.format;
+    for entry in parsed.entries {
+        let checked = entry
+            .request
+            .map_err(AppError::BadRequest)
+            .and_then(|mut req| {
+                let from_file = req.description.is_some();
+                if !from_file {
+                    req.description =
+                        Some(format!("Imported from {} config", client_name(file_format)));
+                }
+                let mut new = validate_create(actor, req)?;
+                // Sealed now, outside the transaction, under a fresh id; an
+                // override re-seals under the existing id.
+                let row = new_row(key, actor, &new)?;
+                // An override keeps the stored description unless the file has one.
+                if !from_file {
+                    new.description = None;
+                }
+                Ok((new, row))
+            });
+        match checked {
+            Ok(v) => valid.push(v),
+            Err(e) => errors.push(ImportError {
+                name: entry.name,
+                detail: e.to_string(),
+            }),
+        }
+    }
+
+    let (imported, skipped) = db.write(|conn| {
+        let existing: HashMap<String, String> =
+            repository::servers::own_names(conn, &actor.id_str())?
+                .into_iter()
+                .map(|(id, name)| (name, id))
+                .collect();
+        let now = repository::now();
+        let mut imported = Vec::new();
+        let mut skipped = Vec::new();
+        let mut inserts = Vec::new();
+        let mut overrides = Vec::new();
+        let mut audit = Vec::new();
+        for (new, row) in valid {
+            let overridden = match existing.get(&new.name) {
+                Some(_) if !override_existing => {
+                    skipped.push(new.name);
+                    continue;
+                }
+                Some(id) => {
+                    let (config, secrets) = seal_config(key, id, &new.config)?;
+                    overrides.push(ServerOverride {
+                        id: id.clone(),
+                        server_type: row.server_type.clone(),
+                        config,
+                        secrets,
+                        is_enabled: new.is_enabled,
+                        description: new.description.clone(),
+                        updated_at: now,
+                    });
+                    Some(id.clone())
+                }
+                None => None,
+            };
+            audit.push(AuditRow {
+                id: Uuid::now_v7().to_string(),
+                user_id: actor.id_str(),
+                action: IMPORT_ACTION.to_string(),
+                resource_type: "mcp_server".to_string(),
+                resource_id: overridden.clone().unwrap_or_else(|| row.id.clone()),
+                details: json!({
+                    "name": new.name,
+                    "server_type": row.server_type,
+                    "overridden": overridden.is_some(),
+                })
+                .to_string(),
+                created_at: now,
+            });
+            imported.push(new.name);
+            if overridden.is_none() {
+                inserts.push(row);
+            }
+        }
+        repository::servers::insert_many(conn, &inserts).map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => AppError::Conflict(
+                "a server of the same name was created while importing; please retry".into(),
+            ),
+            other => other.into(),
+        })?;
+        let updated = repository::servers::update_many(conn, &overrides)?;
+        if updated != overrides.len() {
+            return Err(AppError::Conflict(
+                "a server was deleted while importing; please retry".into(),
+            ));
+        }
+        repository::audit::insert_many(conn, &audit)?;
+        Ok((imported, skipped))
+    })?;
+
+    Ok(ImportResult {
+        format: parsed.format.as_str().to_string(),
+        summary: summary(imported.len(), skipped.len(), errors.len()),
+        imported,
+        skipped,
+        errors,
+        ignored: parsed.ignored,
+    })
+}
+
+/// An export: the file's text, and the `server.KEY` secrets it withholds.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub body: String,
+    pub withheld: Vec<String>,
+}
+
+/// The placeholder written in place of a secret the caller may not see:
+/// `${KEY}`, with a header name turned into a variable name (`X-Api-Key` →
+/// `${X_API_KEY}`) so that clients that expand variables can fill it in.
+fn placeholder(key: &str) -> String {
+    let var: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("${{{var}}}")
+}
+
+/// Writes the caller's enabled servers (and, with `include_global`, the
+/// enabled global servers they do not shadow) as `format`'s config file.
+/// The caller's own secrets are written as they are; those of a global server
+/// owned by someone else are replaced by placeholders and listed.
+pub fn export(
+    db: &Database,
+    key: &SecretKey,
+    actor: &Actor,
+    include_global: bool,
+    format: Format,
+    only: &[String],
+) -> Result<Exported, AppError> {
+    let me = actor.id_str();
+    let rows = db.read(|conn| {
+        Ok(repository::servers::list_exportable(
+            conn,
+            &me,
+            include_global,
+        )?)
+    })?;
+    let mut names = HashSet::new();
+    let rows: Vec<ServerRow> = rows
+        .into_iter()
+        .filter(|r| names.insert(r.name.clone()))
+        .collect();
+    for name in only {
+        if !names.contains(name) {
+            return Err(AppError::NotFound(format!(
+                "no enabled MCP server named '{}' to export{}",
+                name.escape_debug(),
+                if include_global {
+                    ""
+                } else {
+                    " (global servers are excluded: include_global=false)"
+                }
+            )));
+        }
+    }
+    let mut withheld = Vec::new();
+    let mut servers = Vec::new();
+    for row in rows {
+        if !only.is_empty() && !only.contains(&row.name) {
+            continue;
+        }
+        let owned = row.user_id == me;
+        let mut config: ServerConfig = row_config(key, &row, owned)?;
+        if !owned {
+            for (k, v) in config.secrets_mut().iter_mut() {
+                *v = placeholder(k);
+                withheld.push(format!("{}.{k}", row.name));
+            }
+        }
+        servers.push(ExportServer {
+            server_type: row
+                .server_type
+                .parse()
+                .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))?,
+            name: row.name,
+            config,
+        });
+    }
+    withheld.sort();
+    Ok(Exported {
+        body: formats::render(format, &servers),
+        withheld,
+    })
+}
+
+/// The built-in templates, or the one named `name`.
+pub fn templates(name: Option<&str>) -> Result<TemplateList, AppError> {
+    let list: Vec<Template> = match name {
+        None => templates::all(),
+        Some(n) => vec![templates::find(n).ok_or_else(|| {
+            AppError::NotFound(format!(
+                "no template named '{}' (known templates: {})",
+                n.escape_debug(),
+                templates::names().join(", ")
+            ))
+        })?],
+    };
+    Ok(TemplateList {
+        total: list.len(),
+        templates: list,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_variable_names() {
+        assert_eq!(placeholder("GITHUB_TOKEN"), "${GITHUB_TOKEN}");
+        assert_eq!(placeholder("X-Api-Key"), "${X_API_KEY}");
+        assert_eq!(placeholder("Authorization"), "${AUTHORIZATION}");
+    }
+
+    #[test]
+    fn templates_by_name() {
+        assert_eq!(templates(None).expect("all").total, 5);
+        assert_eq!(
+            templates(Some("github")).expect("one").templates[0].name,
+            "github"
+        );
+        let e = templates(Some("nope")).expect_err("unknown").to_string();
+        assert!(e.contains("kubernetes, filesystem"), "{e}");
+    }
+}

@@ -1,0 +1,421 @@
+//! The config files of MCP clients (Claude Desktop, Claude Code, Cursor, VS
+//! Code, Windsurf, Zed): reading them into create requests and writing our
+//! servers back out in each client's shape. Pure functions over text, so the
+//! server and the CLI read and write files by the same rules.
+//!
+//! Reading is lenient about layout: every client's wrapper key is looked for
+//! whatever the format, because real files mix them up (a `servers` key in a
+//! Cursor file, `mcpServers` in a VS Code one). Writing is strict: one shape
+//! per client, stable key order, so that exporting the same servers twice
+//! gives the same bytes.
+
+mod entry;
+mod jsonc;
+mod render;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde_json::{Map, Value};
+
+use crate::api::{CreateServer, IgnoredField};
+
+pub use entry::looks_like_server;
+pub use render::{ExportServer, render};
+
+/// An MCP client whose config file we read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `claude_desktop_config.json`: `{"mcpServers": {...}}`, `type` only for remote servers.
+    ClaudeDesktop,
+    /// `.mcp.json`: `mcpServers` with an explicit `type` on every entry.
+    ClaudeCode,
+    /// `.cursor/mcp.json`: the Claude Desktop shape.
+    Cursor,
+    /// `.vscode/mcp.json`: `{"servers": {...}, "inputs": [...]}`, JSONC.
+    Vscode,
+    /// `mcp_config.json`: `mcpServers`, remote servers by `serverUrl`.
+    Windsurf,
+    /// Zed `settings.json`: `context_servers`.
+    Zed,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::ClaudeDesktop,
+        Format::ClaudeCode,
+        Format::Cursor,
+        Format::Vscode,
+        Format::Windsurf,
+        Format::Zed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::ClaudeDesktop => "claude-desktop",
+            Format::ClaudeCode => "claude-code",
+            Format::Cursor => "cursor",
+            Format::Vscode => "vscode",
+            Format::Windsurf => "windsurf",
+            Format::Zed => "zed",
+        }
+    }
+
+    /// The names accepted by `format=`, for messages.
+    pub fn names() -> String {
+        Format::ALL.map(Format::as_str).join(", ")
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.to_ascii_lowercase().replace('_', "-");
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == lower)
+            .or(match lower.as_str() {
+                "claude" | "claudedesktop" => Some(Format::ClaudeDesktop),
+                "claudecode" => Some(Format::ClaudeCode),
+                "vs-code" => Some(Format::Vscode),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                format!(
+                    "unknown format '{}' (expected one of {})",
+                    s.escape_debug(),
+                    Format::names()
+                )
+            })
+    }
+}
+
+/// Why a whole file cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FileError(pub String);
+
+/// One server of a file: the create request it maps to, or why it cannot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The server's key in the file.
+    pub name: String,
+    pub request: Result<CreateServer, String>,
+}
+
+/// A file read: its servers in file order, and what had no place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFile {
+    pub format: Format,
+    pub entries: Vec<Entry>,
+    pub ignored: Vec<IgnoredField>,
+}
+
+/// The wrapper keys that hold servers, by client.
+const MCP_SERVERS: &str = "mcpServers";
+const SERVERS: &str = "servers";
+const CONTEXT_SERVERS: &str = "context_servers";
+const MCP: &str = "mcp";
+
+/// Where a file keeps (some of) its servers.
+struct ServerMap<'a> {
+    path: Vec<String>,
+    items: Items<'a>,
+}
+
+enum Items<'a> {
+    Object(&'a Map<String, Value>),
+    Array(&'a [Value]),
+}
+
+impl ServerMap<'_> {
+    fn label(&self) -> String {
+        if self.path.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("'{}'", self.path.join("."))
+        }
+    }
+}
+
+/// Reads a client config file. `format` names the client when the caller
+/// knows it; otherwise it is told from the file's keys. Servers that cannot
+/// be mapped become per-entry errors; only a file that is not JSON(C) or that
+/// holds no server map at all is an error as a whole.
+pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (root, dups) = jsonc::parse(text)
+        .map_err(|e| FileError(format!("the file is not valid JSON or JSONC: {e}")))?
+        .ok_or_else(|| FileError("the file is empty".into()))?;
+    let Value::Object(top) = &root else {
+        return Err(FileError(format!(
+            "expected a JSON object at the top level, found {}",
+            kind(&root)
+        )));
+    };
+
+    let mut maps = Vec::new();
+    for key in [MCP_SERVERS, SERVERS, CONTEXT_SERVERS] {
+        match top.get(key) {
+            None => {}
+            Some(Value::Object(o)) => maps.push(ServerMap {
+                path: vec![key.to_string()],
+                items: Items::Object(o),
+            }),
+            Some(Value::Array(a)) if key == SERVERS => maps.push(ServerMap {
+                path: vec![key.to_string()],
+                items: Items::Array(a),
+            }),
+            Some(other) => {
+                return Err(FileError(format!(
+                    "'{key}' must be an object mapping server names to their configs, found {}",
+                    kind(other)
+                )));
+            }
+        }
+    }
+    // VS Code's settings.json nests `servers` under `mcp`; some files use
+    // `mcp` itself as the server map.
+    if let Some(Value::Object(mcp)) = top.get(MCP) {
+        match mcp.get(SERVERS) {
+            Some(Value::Object(o)) => maps.push(ServerMap {
+                path: vec![MCP.into(), SERVERS.into()],
+                items: Items::Object(o),
+            }),
+            Some(Value::Array(a)) => maps.push(ServerMap {
+                path: vec![MCP.into(), SERVERS.into()],
+                items: Items::Array(a),
+            }),
+            _ => maps.push(ServerMap {
+                path: vec![MCP.into()],
+                items: Items::Object(mcp),
+            }),
+        }
+    }
+    let wrapped = !maps.is_empty();
+    if !wrapped && is_flat_map(top) {
+        maps.push(ServerMap {
+            path: Vec::new(),
+            items: Items::Object(top),
+        });
+    }
+    if maps.is_empty() && format != Some(Format::Zed) {
+        return Err(FileError(
+            "no MCP server map found: expected 'mcpServers' (Claude Desktop, Claude Code, Cursor, Windsurf), 'servers' (VS Code) or 'context_servers' (Zed)".into(),
+        ));
+    }
+
+    let format = format.unwrap_or_else(|| detect(top, wrapped));
+    let mut entries = Vec::new();
+    let mut ignored = Vec::new();
+    let mut seen = HashSet::new();
+    for map in &maps {
+        read_map(map, &dups, &mut seen, &mut entries, &mut ignored);
+    }
+    if wrapped {
+        // Servers beside the wrapper are a common mistake; the client would
+        // not load them, so neither do we, but we say so.
+        let used: Vec<&str> = maps
+            .iter()
+            .filter_map(|m| m.path.first().map(String::as_str))
+            .collect();
+        for (k, v) in top {
+            if !used.contains(&k.as_str()) && looks_like_server(v) {
+                entries.push(Entry {
+                    name: k.clone(),
+                    request: Err(format!(
+                        "is at the top level, outside {}: the client would not load it (move it inside to import it)",
+                        maps.first().map(ServerMap::label).unwrap_or_default()
+                    )),
+                });
+            }
+        }
+    }
+    for inputs in [
+        top.get("inputs"),
+        top.get(MCP).and_then(|m| m.get("inputs")),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if inputs.as_array().is_some_and(|a| !a.is_empty()) {
+            ignored.push(IgnoredField {
+                name: "*".into(),
+                field: "inputs".into(),
+            });
+        }
+    }
+    Ok(ParsedFile {
+        format,
+        entries,
+        ignored,
+    })
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A file that is itself the server map (`{"name": {"command": ...}}`), as
+/// Claude Code plugins write it: every object value looks like a server, and
+/// the other values are only `$schema`/`_comment`-style annotations.
+fn is_flat_map(top: &Map<String, Value>) -> bool {
+    let mut servers = 0;
+    for (k, v) in top {
+        if looks_like_server(v) {
+            servers += 1;
+        } else if !(k.starts_with('$') || k.starts_with('_')) {
+            return false;
+        }
+    }
+    servers > 0
+}
+
+fn detect(top: &Map<String, Value>, wrapped: bool) -> Format {
+    if top.contains_key(CONTEXT_SERVERS) {
+        Format::Zed
+    } else if top.contains_key(SERVERS) || top.get(MCP).is_some_and(|m| m.get(SERVERS).is_some()) {
+        Format::Vscode
+    } else if let Some(Value::Object(m)) = top.get(MCP_SERVERS) {
+        if m.values().any(|v| v.get("serverUrl").is_some()) {
+            Format::Windsurf
+        } else if m
+            .values()
+            .any(|v| v.get("type") == Some(&Value::from("stdio")))
+        {
+            // Claude Code writes `"type": "stdio"`; Claude Desktop leaves it out.
+            Format::ClaudeCode
+        } else {
+            Format::ClaudeDesktop
+        }
+    } else if !wrapped {
+        Format::ClaudeCode
+    } else {
+        Format::ClaudeDesktop
+    }
+}
+
+fn read_map(
+    map: &ServerMap<'_>,
+    dups: &[jsonc::Duplicate],
+    seen: &mut HashSet<String>,
+    entries: &mut Vec<Entry>,
+    ignored: &mut Vec<IgnoredField>,
+) {
+    let items: Vec<(String, String, Result<&Value, String>)> = match map.items {
+        Items::Object(o) => o
+            .iter()
+            .map(|(k, v)| (k.clone(), k.clone(), Ok(v)))
+            .collect(),
+        Items::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let named = v.get("name").and_then(Value::as_str);
+                match named {
+                    Some(n) => (n.to_string(), i.to_string(), Ok(v)),
+                    None => (
+                        format!("{}[{i}]", map.path.join(".")),
+                        i.to_string(),
+                        Err("is an array element without a 'name'".to_string()),
+                    ),
+                }
+            })
+            .collect(),
+    };
+    for (name, step, value) in items {
+        // `"_comment": "..."`-style annotations among the servers.
+        if (name.starts_with('$') || name.starts_with('_'))
+            && value.as_ref().is_ok_and(|v| !v.is_object())
+        {
+            let mut path = map.path.clone();
+            path.push(name);
+            ignored.push(IgnoredField {
+                name: "*".into(),
+                field: path.join("."),
+            });
+            continue;
+        }
+        if !seen.insert(name.clone()) {
+            entries.push(Entry {
+                name: name.clone(),
+                request: Err(format!(
+                    "appears more than once in the file; only the first '{name}' is imported"
+                )),
+            });
+            continue;
+        }
+        let value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                entries.push(Entry {
+                    name,
+                    request: Err(e),
+                });
+                continue;
+            }
+        };
+        let mut prefix = map.path.clone();
+        prefix.push(step);
+        if let Some(d) = dups.iter().find(|d| d.path.starts_with(&prefix)) {
+            let inner: Vec<&str> = d.path[prefix.len()..]
+                .iter()
+                .map(String::as_str)
+                .chain([d.key.as_str()])
+                .collect();
+            entries.push(Entry {
+                name,
+                request: Err(format!(
+                    "has the key '{}' more than once; it is ambiguous which one is meant",
+                    inner.join(".")
+                )),
+            });
+            continue;
+        }
+        let value = match (value, &map.items) {
+            (Value::Object(o), Items::Array(_)) => {
+                let mut o = o.clone();
+                o.remove("name");
+                Value::Object(o)
+            }
+            (v, _) => v.clone(),
+        };
+        let mapped = entry::map_entry(&name, &value);
+        ignored.extend(mapped.ignored.into_iter().map(|field| IgnoredField {
+            name: name.clone(),
+            field,
+        }));
+        entries.push(Entry {
+            name,
+            request: mapped.request,
+        });
+    }
+    for d in dups.iter().filter(|d| d.path == map.path) {
+        entries.push(Entry {
+            name: d.key.clone(),
+            request: Err(format!(
+                "appears more than once in {}; only the first '{}' is imported",
+                map.label(),
+                d.key
+            )),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
