@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::handlers::{audit, me, ops, servers};
+use crate::handlers::{audit, health, me, ops, servers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
@@ -16,6 +16,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(servers::list))
                         .route(web::post().to(servers::create)),
                 )
+                .route(
+                    "/mcp-servers/{id}/health-check",
+                    web::post().to(health::check),
+                )
+                .route("/mcp-servers/{id}/health", web::get().to(health::last))
                 .service(
                     web::resource("/mcp-servers/{id}")
                         .route(web::get().to(servers::get))

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::crypto::SecretKey;
 use crate::db::DatabaseUrl;
 use crate::error::AppError;
+use crate::health::HealthSettings;
 
 /// The environment variable holding the secrets key (base64 of 32 bytes).
 /// Read directly, never through clap, so that it cannot show up in `--help`.
@@ -24,6 +25,8 @@ pub struct Settings {
     pub pool_size: u32,
     pub max_body_bytes: usize,
     pub workers: usize,
+    /// Health-check bounds and policy (docs/health-checks.md).
+    pub health: HealthSettings,
 }
 
 impl Settings {
@@ -59,6 +62,7 @@ impl Settings {
             pool_size,
             max_body_bytes: DEFAULT_MAX_BODY,
             workers: std::thread::available_parallelism().map_or(2, usize::from),
+            health: HealthSettings::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 //! these; these call the repository.
 
 pub mod audit;
+pub mod health;
 pub mod servers;
 pub mod users;
 

@@ -1,0 +1,39 @@
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::blocking;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::services::Actor;
+use crate::services::health;
+use crate::services::servers::ServerRef;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckParams {
+    /// Overrides the server's default timeout for this check (1..=300).
+    pub timeout_secs: Option<u64>,
+}
+
+/// `POST /api/v1/mcp-servers/{id}/health-check`: runs a real MCP conversation.
+pub async fn check(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+    q: web::Query<CheckParams>,
+) -> Result<HttpResponse, AppError> {
+    let server = ServerRef::parse(&path)?;
+    let result = health::check(&state, actor, server, q.timeout_secs).await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// `GET /api/v1/mcp-servers/{id}/health`: the last stored result.
+pub async fn last(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let server = ServerRef::parse(&path)?;
+    let result = blocking(move || health::last(&state.db, &actor, &server)).await?;
+    Ok(HttpResponse::Ok().json(result))
+}
