@@ -1,6 +1,5 @@
 //! The MCP side of the fixture: its tools, pages and refusals.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use rmcp::model::{
@@ -51,28 +50,22 @@ impl Fixture {
 impl ServerHandler for Fixture {
     fn get_info(&self) -> ServerConfig {
         InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new("mcp-fixture", env!("CARGO_PKG_VERSION")))
-    }
-
-    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
-        if self.legacy {
-            Cow::Borrowed(ProtocolVersion::known_up_to(
-                &ProtocolVersion::LATEST_WITH_INITIALIZE,
+            .with_server_info(Implementation::new(
+                "mcp-fixture",
+                env!("CARGO_PKG_VERSION"),
             ))
-        } else {
-            Cow::Borrowed(ProtocolVersion::KNOWN_VERSIONS)
-        }
     }
 
     async fn discover(
         &self,
         _context: RequestContext<RoleServer>,
     ) -> Result<DiscoverResult, McpError> {
+        // A pre-2026 server does not know the method at all.
         if self.legacy {
             return Err(McpError::method_not_found::<DiscoverRequestMethod>());
         }
         Ok(DiscoverResult::from_server_info(
-            self.supported_protocol_versions().into_owned(),
+            ProtocolVersion::KNOWN_VERSIONS.to_vec(),
             self.get_info(),
         ))
     }
@@ -93,12 +86,16 @@ impl ServerHandler for Fixture {
         }
         let start = match request.and_then(|r| r.cursor) {
             None => 0,
-            Some(c) => c.parse::<usize>().map_err(|_| {
-                McpError::invalid_params(format!("unknown cursor {c:?}"), None)
-            })?,
+            Some(c) => c
+                .parse::<usize>()
+                .map_err(|_| McpError::invalid_params(format!("unknown cursor {c:?}"), None))?,
         };
         let end = (start + self.page_size).min(self.tools.len());
-        let page = self.tools.get(start..end).map(<[Tool]>::to_vec).unwrap_or_default();
+        let page = self
+            .tools
+            .get(start..end)
+            .map(<[Tool]>::to_vec)
+            .unwrap_or_default();
         let mut result = ListToolsResult::with_all_items(page);
         if end < self.tools.len() {
             result.next_cursor = Some(end.to_string());

@@ -136,14 +136,16 @@ fn open_sse(shared: &Shared) -> Response<Body> {
             }
         });
     } else {
+        // Accept every POST, answer only garbage on the stream.
         drop(to_client);
+        let mut from_client = from_client;
+        tokio::spawn(async move { while from_client.recv().await.is_some() {} });
     }
     let first = futures_util::stream::once(async move {
         sse_event("endpoint", &format!("/message?sessionId={session}"))
     });
-    let rest = futures_util::stream::unfold(
-        (from_server, garbage),
-        |(mut rx, garbage)| async move {
+    let rest =
+        futures_util::stream::unfold((from_server, garbage), |(mut rx, garbage)| async move {
             if garbage {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 return Some((sse_event("message", "this is not JSON-RPC"), (rx, false)));
@@ -151,8 +153,7 @@ fn open_sse(shared: &Shared) -> Response<Body> {
             let msg = rx.recv().await?;
             let data = serde_json::to_string(&msg).unwrap_or_default();
             Some((sse_event("message", &data), (rx, false)))
-        },
-    );
+        });
     let body = StreamBody::new(futures_util::StreamExt::chain(first, rest));
     let mut resp = Response::new(BodyExt::boxed(body));
     if let Ok(v) = "text/event-stream".parse() {

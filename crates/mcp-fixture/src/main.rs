@@ -25,7 +25,11 @@ pub enum Transport {
 /// Every knob is a flag and an environment variable, so a stdio server
 /// registration can turn them on through its `env`.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "mcp-fixture", version, about = "An MCP server that misbehaves on command")]
+#[command(
+    name = "mcp-fixture",
+    version,
+    about = "An MCP server that misbehaves on command"
+)]
 pub struct Opts {
     #[arg(long, env = "FIXTURE_TRANSPORT", value_enum, default_value = "stdio")]
     pub transport: Transport,

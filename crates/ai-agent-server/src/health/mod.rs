@@ -397,7 +397,10 @@ pub(crate) fn conv_failure(e: ConvError) -> Failure {
         }
         ConvError::Tools(e, found) => Failure {
             found,
-            ..Failure::unhealthy("tools/list", format!("tools/list failed: {}", error_chain(&e)))
+            ..Failure::unhealthy(
+                "tools/list",
+                format!("tools/list failed: {}", error_chain(&e)),
+            )
         },
     }
 }

@@ -65,7 +65,10 @@ pub(crate) struct GroupGuard {
 impl GroupGuard {
     /// Takes charge of `child`, spawned with `process_group(0)`.
     pub(crate) fn new(child: Child, registry: &ProcessRegistry) -> Self {
-        let pgid = child.id().and_then(|id| i32::try_from(id).ok()).unwrap_or(0);
+        let pgid = child
+            .id()
+            .and_then(|id| i32::try_from(id).ok())
+            .unwrap_or(0);
         registry.register(pgid);
         GroupGuard {
             pgid,

@@ -122,10 +122,16 @@ pub(crate) fn headers(
             continue;
         }
         let name = reqwest::header::HeaderName::from_bytes(k.as_bytes()).map_err(|_| {
-            Failure::unhealthy("configure", format!("header name '{k}' is not a valid HTTP header name"))
+            Failure::unhealthy(
+                "configure",
+                format!("header name '{k}' is not a valid HTTP header name"),
+            )
         })?;
         let value = reqwest::header::HeaderValue::from_str(v).map_err(|_| {
-            Failure::unhealthy("configure", format!("the value of header '{k}' is not a valid HTTP header value"))
+            Failure::unhealthy(
+                "configure",
+                format!("the value of header '{k}' is not a valid HTTP header value"),
+            )
         })?;
         out.insert(name, value);
     }
@@ -134,7 +140,10 @@ pub(crate) fn headers(
 
 pub(crate) fn timed_out(timeout: Duration, phase: &Phase) -> Failure {
     let at = phase.get();
-    Failure::unhealthy(at, format!("timed out after {}s during {at}", timeout.as_secs()))
+    Failure::unhealthy(
+        at,
+        format!("timed out after {}s during {at}", timeout.as_secs()),
+    )
 }
 
 pub(crate) fn needs_auth(phase: &'static str, what: String) -> Failure {
@@ -155,8 +164,8 @@ pub(crate) async fn check_streamable(
 ) -> Result<Findings, Failure> {
     phase.set("connect");
     let client = target.client()?;
-    let config =
-        StreamableHttpClientTransportConfig::with_uri(target.url.as_str()).custom_headers(headers(c)?);
+    let config = StreamableHttpClientTransportConfig::with_uri(target.url.as_str())
+        .custom_headers(headers(c)?);
     let transport = StreamableHttpClientTransport::with_client(client, config);
     match tokio::time::timeout(timeout, converse(transport, phase)).await {
         Ok(Ok(f)) => Ok(f),

@@ -31,7 +31,8 @@ pub(crate) struct Parser {
 
 impl Parser {
     pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Event>, String> {
-        self.buf.extend(chunk.iter().copied().filter(|b| *b != b'\r'));
+        self.buf
+            .extend(chunk.iter().copied().filter(|b| *b != b'\r'));
         let mut events = Vec::new();
         while let Some(end) = self.buf.windows(2).position(|w| w == b"\n\n") {
             let raw: Vec<u8> = self.buf.drain(..end + 2).collect();
@@ -139,7 +140,11 @@ async fn run(
             )
         })?;
     if !resp.status().is_success() {
-        return Err(http_failure("connect", &format!("GET {url}"), resp.status()));
+        return Err(http_failure(
+            "connect",
+            &format!("GET {url}"),
+            resp.status(),
+        ));
     }
     let ct = resp
         .headers()
@@ -163,9 +168,8 @@ async fn run(
                 "the event stream ended before the 'endpoint' event",
             ));
         };
-        let chunk = chunk.map_err(|e| {
-            Failure::unhealthy("connect", format!("reading the event stream: {e}"))
-        })?;
+        let chunk = chunk
+            .map_err(|e| Failure::unhealthy("connect", format!("reading the event stream: {e}")))?;
         let events = parser
             .push(&chunk)
             .map_err(|e| Failure::unhealthy("connect", e))?;
@@ -183,7 +187,9 @@ async fn run(
     if endpoint.origin() != url.origin() {
         return Err(Failure::unhealthy(
             "connect",
-            format!("the 'endpoint' event points to another origin ({endpoint}); refusing to post there"),
+            format!(
+                "the 'endpoint' event points to another origin ({endpoint}); refusing to post there"
+            ),
         ));
     }
 
@@ -273,13 +279,25 @@ mod tests {
     #[test]
     fn parser_splits_events_across_chunks() {
         let mut p = Parser::default();
-        assert!(p.push(b"event: endpoint\r\ndata: /m?s=1").unwrap().is_empty());
-        let evs = p.push(b"\r\n\r\n: comment\n\ndata: {\"a\":\ndata: 1}\n\n").unwrap();
+        assert!(
+            p.push(b"event: endpoint\r\ndata: /m?s=1")
+                .unwrap()
+                .is_empty()
+        );
+        let evs = p
+            .push(b"\r\n\r\n: comment\n\ndata: {\"a\":\ndata: 1}\n\n")
+            .unwrap();
         assert_eq!(
             evs,
             vec![
-                Event { event: "endpoint".into(), data: "/m?s=1".into() },
-                Event { event: "message".into(), data: "{\"a\":\n1}".into() },
+                Event {
+                    event: "endpoint".into(),
+                    data: "/m?s=1".into()
+                },
+                Event {
+                    event: "message".into(),
+                    data: "{\"a\":\n1}".into()
+                },
             ]
         );
     }

@@ -17,7 +17,7 @@ use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 
 use super::channel::{ChannelTransport, parse_message};
 use super::procs::{GroupGuard, ProcessRegistry};
-use super::{Failure, Findings, MAX_LINE_BYTES, Phase, conv_failure, converse};
+use super::{ConvError, Failure, Findings, MAX_LINE_BYTES, Phase, conv_failure, converse};
 
 /// Lines and bytes of stderr kept for the report.
 pub const STDERR_LINES: usize = 50;
@@ -51,7 +51,10 @@ pub(crate) async fn check(
     let mut guard = GroupGuard::new(child, procs);
     let (Some(stdin), Some(stdout), Some(stderr)) = (stdin, stdout, stderr) else {
         guard.finish().await;
-        return Err(Failure::unhealthy("spawn", "the child's pipes were not opened"));
+        return Err(Failure::unhealthy(
+            "spawn",
+            "the child's pipes were not opened",
+        ));
     };
 
     let tail = StderrTail::default();
@@ -98,10 +101,13 @@ pub(crate) async fn check(
             })
         }
         Ok(Err(e)) => {
+            // A JSON-RPC error is the cause even if the server then exited
+            // (as it does when we close its stdin).
+            let answered = matches!(e, ConvError::Tools(rmcp::ServiceError::McpError(_), _));
             let mut f = conv_failure(e);
             if let Some(msg) = fault {
                 f.error = msg;
-            } else if let Some(status) = exited {
+            } else if let Some(status) = exited.filter(|_| !answered) {
                 f.error = format!(
                     "the server exited with {} during {}",
                     describe_exit(status),

@@ -65,7 +65,11 @@ pub async fn check_row(
     let at = report.checked_at.naive_utc();
     let checked = row.clone();
     let stored = off_thread(move || {
-        db.write(|conn| Ok(repository::health::store_result(conn, &checked, status, at, &json)?))
+        db.write(|conn| {
+            Ok(repository::health::store_result(
+                conn, &checked, status, at, &json,
+            )?)
+        })
     })
     .await?;
     if stored == 0 {
@@ -94,7 +98,10 @@ pub fn last(
         )));
     };
     let report: HealthReport = serde_json::from_str(text).map_err(|e| {
-        AppError::internal(format!("stored health report of {} is invalid: {e}", row.id))
+        AppError::internal(format!(
+            "stored health report of {} is invalid: {e}",
+            row.id
+        ))
     })?;
     Ok(HealthCheckResult {
         id: parse_uuid(&row.id)?,
@@ -110,7 +117,8 @@ pub fn last(
 /// are skipped without a lease or a result. Returns how many were checked.
 pub async fn background_round(state: &AppState, interval: Duration) -> Result<usize, AppError> {
     let db = state.db.clone();
-    let rows = off_thread(move || db.read(|conn| Ok(repository::health::enabled_servers(conn)?))).await?;
+    let rows =
+        off_thread(move || db.read(|conn| Ok(repository::health::enabled_servers(conn)?))).await?;
     let lease = chrono::Duration::from_std(interval).map_err(AppError::internal)?;
     let mut claimed = Vec::new();
     for row in rows {
@@ -126,7 +134,13 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         let won = off_thread(move || {
             db.write(|conn| {
                 let now = repository::now();
-                Ok(repository::health::claim_lease(conn, &id, &holder, now, now + lease)?)
+                Ok(repository::health::claim_lease(
+                    conn,
+                    &id,
+                    &holder,
+                    now,
+                    now + lease,
+                )?)
             })
         })
         .await?;
