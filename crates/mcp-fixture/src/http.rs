@@ -81,11 +81,11 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
     if let Some(code) = opts.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = full(status, "text/plain", format!("status {code} as asked\n"));
-        if code == 401 {
-            if let Ok(v) = "Bearer realm=\"mcp-fixture\"".parse() {
-                resp.headers_mut()
-                    .insert(hyper::header::WWW_AUTHENTICATE, v);
-            }
+        if code == 401
+            && let Ok(v) = "Bearer realm=\"mcp-fixture\"".parse()
+        {
+            resp.headers_mut()
+                .insert(hyper::header::WWW_AUTHENTICATE, v);
         }
         return resp;
     }

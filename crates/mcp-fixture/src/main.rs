@@ -76,11 +76,11 @@ pub struct Opts {
 
 fn main() -> ExitCode {
     let opts = Opts::parse();
-    if let Some(path) = &opts.pid_file {
-        if let Err(e) = std::fs::write(path, std::process::id().to_string()) {
-            eprintln!("mcp-fixture: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+    if let Some(path) = &opts.pid_file
+        && let Err(e) = std::fs::write(path, std::process::id().to_string())
+    {
+        eprintln!("mcp-fixture: cannot write {}: {e}", path.display());
+        return ExitCode::from(2);
     }
     if let Some(path) = &opts.env_file {
         let env: serde_json::Map<String, serde_json::Value> = std::env::vars()

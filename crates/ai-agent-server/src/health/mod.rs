@@ -137,7 +137,7 @@ pub(crate) struct Failure {
     pub phase: &'static str,
     pub stderr_tail: Option<String>,
     /// What was learned before the failure (e.g. server info when only tools/list failed).
-    pub found: Findings,
+    pub found: Box<Findings>,
 }
 
 impl Failure {
@@ -147,7 +147,7 @@ impl Failure {
             error: error.into(),
             phase,
             stderr_tail: None,
-            found: Findings::default(),
+            found: Box::default(),
         }
     }
 }
@@ -298,7 +298,7 @@ fn report(outcome: Result<Findings, Failure>, latency_ms: u64) -> HealthReport {
 /// (exit codes, HTTP statuses) is added by the caller.
 #[derive(Debug)]
 pub(crate) enum ConvError {
-    Init(ClientInitializeError),
+    Init(Box<ClientInitializeError>),
     /// Initialization worked, tools/list did not; keeps what was learned.
     Tools(ServiceError, Findings),
 }
@@ -326,7 +326,7 @@ where
             },
         )
         .await
-        .map_err(ConvError::Init)?;
+        .map_err(|e| ConvError::Init(Box::new(e)))?;
     let mut findings = Findings::default();
     if let Some(info) = running.peer_info() {
         findings.protocol_version = Some(info.protocol_version.to_string());
@@ -396,7 +396,7 @@ pub(crate) fn conv_failure(e: ConvError) -> Failure {
             Failure::unhealthy("initialize", error_chain(&e))
         }
         ConvError::Tools(e, found) => Failure {
-            found,
+            found: Box::new(found),
             ..Failure::unhealthy(
                 "tools/list",
                 format!("tools/list failed: {}", error_chain(&e)),
