@@ -45,12 +45,12 @@ impl DatabaseUrl {
                 "database URL '{raw}': an in-memory SQLite database cannot be shared by a connection pool; give a file path"
             )));
         }
-        if let Some((scheme, _)) = raw.split_once("://") {
-            if scheme != "sqlite" {
-                return Err(AppError::Config(format!(
-                    "database URL '{raw}': unsupported scheme '{scheme}' (use postgres:// or a SQLite file path)"
-                )));
-            }
+        if let Some((scheme, _)) = raw.split_once("://")
+            && scheme != "sqlite"
+        {
+            return Err(AppError::Config(format!(
+                "database URL '{raw}': unsupported scheme '{scheme}' (use postgres:// or a SQLite file path)"
+            )));
         }
         Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
     }
@@ -156,12 +156,11 @@ impl Database {
     /// Opens the pool and runs pending migrations. Fails within a few seconds,
     /// with the backend's own message, when the database cannot be reached.
     pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, AppError> {
-        if let DatabaseUrl::Sqlite(path) = url {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    AppError::Config(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
+        if let DatabaseUrl::Sqlite(path) = url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
         }
         let manager = Manager { url: url.clone() };
         // Connect once up front so that a bad URL fails with its real error
@@ -202,13 +201,10 @@ impl Database {
         f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let mut conn = self.conn()?;
-        let _guard = match &self.write_lock {
-            Some(lock) => Some(
-                lock.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner),
-            ),
-            None => None,
-        };
+        let _guard = self.write_lock.as_ref().map(|lock| {
+            lock.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        });
         let conn: &mut DbConnection = &mut conn;
         conn.transaction(f)
     }

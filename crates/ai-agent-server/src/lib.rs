@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod handlers;
 pub mod health;
+pub mod openapi;
 pub mod repository;
 pub mod routes;
 pub mod schema;

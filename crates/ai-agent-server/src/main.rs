@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ai_agent_server::app;
+use ai_agent_server::crypto::SecretKey;
+use ai_agent_server::db::{Database, DatabaseUrl};
 use ai_agent_server::error::AppError;
 use ai_agent_server::health::{HealthSettings, StdioPolicy};
-use ai_agent_server::services;
-use ai_agent_server::services::users;
-use ai_agent_server::settings::{DEFAULT_BIND, Settings};
+use ai_agent_server::services::{self, maintenance, users};
+use ai_agent_server::settings::{DEFAULT_BIND, SECRET_KEY_ENV, Settings};
 use clap::{Parser, Subcommand};
 use mcp_model::api::Role;
 
@@ -53,6 +54,20 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Copy everything (users, tokens, servers with their sealed secrets, audit
+    /// log) into another, empty database, e.g. from SQLite to PostgreSQL.
+    /// The target keeps working with the same secrets key.
+    MigrateTo {
+        /// The target database URL (postgres://… or a SQLite path).
+        target: String,
+    },
+    /// Re-encrypt every stored secret under a new key, in one transaction.
+    RotateKey {
+        /// File for the new key: read if it exists, else created with a new
+        /// random key (default: the current key file + ".new").
+        #[arg(long)]
+        new_key_file: Option<PathBuf>,
+    },
 }
 
 /// Health-check bounds and policy; see docs/health-checks.md for the risks.
@@ -175,13 +190,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
                 UserCommand::List => {
                     for (u, tokens) in users::list_users(&state.db)? {
-                        let prefixes: Vec<_> = tokens.into_iter().map(|(p, _)| p).collect();
                         println!(
                             "{}\t{}\t{}\t{}",
                             u.name,
                             u.role.as_str(),
                             if u.is_active { "active" } else { "disabled" },
-                            prefixes.join(",")
+                            tokens.join(",")
                         );
                     }
                 }
@@ -196,6 +210,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
             Ok(())
         }
+        Command::MigrateTo { target } => migrate_to(&settings, &target),
+        Command::RotateKey { new_key_file } => rotate_key(&settings, new_key_file),
         Command::Token(cmd) => {
             let state = app::open(&settings)?;
             match cmd {
@@ -210,6 +226,65 @@ fn run(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
     }
+}
+
+fn migrate_to(settings: &Settings, target: &str) -> Result<(), AppError> {
+    let source = app::open(settings)?;
+    let target_url = DatabaseUrl::parse(target)?;
+    if target_url == settings.database {
+        return Err(AppError::Config("the target is the source database".into()));
+    }
+    let target_db = Database::open(&target_url, 2)?;
+    let n = maintenance::copy_database(&source.db, &target_db)?;
+    eprintln!(
+        "copied {} users, {} tokens, {} servers and {} audit entries from {} to {}",
+        n.users,
+        n.tokens,
+        n.servers,
+        n.audit_logs,
+        settings.database.redacted(),
+        target_url.redacted()
+    );
+    eprintln!(
+        "start the server with --database-url pointing at the target and the same secrets key"
+    );
+    Ok(())
+}
+
+fn rotate_key(settings: &Settings, new_key_file: Option<PathBuf>) -> Result<(), AppError> {
+    let state = app::open(settings)?;
+    let from_env = std::env::var(SECRET_KEY_ENV).is_ok();
+    let key_file = settings.key_file();
+    let new_path = new_key_file.unwrap_or_else(|| {
+        let mut p = key_file.clone().into_os_string();
+        p.push(".new");
+        PathBuf::from(p)
+    });
+    let (new_key, _) = SecretKey::load_or_create(&new_path)?;
+    let n = maintenance::rotate_key(&state.db, &state.key, &new_key)?;
+    eprintln!(
+        "re-encrypted the secrets of {n} servers under the key in {}",
+        new_path.display()
+    );
+    if from_env {
+        eprintln!(
+            "{SECRET_KEY_ENV} holds the old key: set it to the contents of {} on every instance and restart them",
+            new_path.display()
+        );
+    } else if new_path != key_file {
+        let mut old = key_file.clone().into_os_string();
+        old.push(".old");
+        let old = PathBuf::from(old);
+        std::fs::rename(&key_file, &old)
+            .and_then(|()| std::fs::rename(&new_path, &key_file))
+            .map_err(|e| AppError::Config(format!("secrets were re-encrypted, but moving the key files failed ({e}): the new key is in {}", new_path.display())))?;
+        eprintln!(
+            "{} now holds the new key; the old one is in {}: restart every instance, then destroy it",
+            key_file.display(),
+            old.display()
+        );
+    }
+    Ok(())
 }
 
 fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {

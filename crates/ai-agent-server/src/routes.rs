@@ -3,12 +3,14 @@
 use actix_web::web;
 
 use crate::handlers::{audit, health, me, ops, servers};
+use crate::openapi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
         .service(
             web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi::serve))
                 .route("/me", web::get().to(me::me))
                 .route("/audit-logs", web::get().to(audit::list))
                 .service(

@@ -80,6 +80,16 @@ impl TestDatabase {
         }
     }
 
+    /// Another handle on the same database, for a second server instance; it
+    /// has its own state directory and drops nothing.
+    pub fn share(&self) -> Result<Self, AppError> {
+        Ok(TestDatabase {
+            url: self.url.clone(),
+            dir: tempfile::tempdir().map_err(AppError::internal)?,
+            pg: None,
+        })
+    }
+
     pub fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
@@ -103,10 +113,10 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.pg {
-            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let Some((admin_url, name)) = &self.pg
+            && let Ok(mut conn) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
@@ -150,6 +160,15 @@ impl TestServer {
             handle,
             db,
         })
+    }
+
+    /// A second instance over the same database and secrets key, as a load
+    /// balancer would have behind it.
+    pub async fn another_instance(&self) -> Result<TestServer, AppError> {
+        let db = self.db.share()?;
+        let mut settings = db.settings()?;
+        settings.secret_key_file = Some(self.settings.key_file());
+        Self::start_with(db, settings).await
     }
 
     /// Creates a user and returns their token.

@@ -6,15 +6,19 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::services::{self, Actor};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Only entries about this resource (a server id).
     pub resource_id: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
 
-/// `GET /api/v1/audit-logs`: the caller's own actions (an admin's: everyone's).
+/// The caller's own actions, newest first (an admin sees everyone's).
+#[utoipa::path(get, path = "/api/v1/audit-logs", operation_id = "list_audit_logs", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = mcp_model::api::AuditList), (status = 400, body = mcp_model::api::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,

@@ -149,9 +149,11 @@ pub fn json_error_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHan
 }
 
 /// `?reveal=true`: show the caller's own secret values.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RevealQuery {
+    /// Show the real secret values, if the caller owns the server.
     #[serde(default)]
     pub reveal: bool,
 }

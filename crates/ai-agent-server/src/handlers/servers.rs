@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, web};
 use mcp_model::ServerType;
-use mcp_model::api::{CreateServer, UpdateServer};
+use mcp_model::api::{CreateServer, ErrorBody, McpServer, ServerList, UpdateServer};
 use serde::Deserialize;
 
 use super::{RevealQuery, blocking, no_content};
@@ -10,19 +10,28 @@ use crate::repository::servers::ListFilter;
 use crate::services::Actor;
 use crate::services::servers::{self, ListQuery, ServerRef};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Only servers of this type (also accepted as `type`).
     #[serde(alias = "type")]
     pub server_type: Option<ServerType>,
+    /// Only enabled (true) or disabled (false) servers.
     pub enabled: Option<bool>,
+    /// Page size, 1–1000 (default 100).
     pub limit: Option<i64>,
+    /// Items to skip.
     pub offset: Option<i64>,
+    /// Show the real secret values of the caller's own servers.
     #[serde(default)]
     pub reveal: bool,
 }
 
-/// `GET /api/v1/mcp-servers`
+/// The caller's servers plus the enabled global servers they do not shadow
+/// with one of their own of the same name.
+#[utoipa::path(get, path = "/api/v1/mcp-servers", operation_id = "list_servers", tag = "mcp-servers", params(ListParams),
+    responses((status = 200, body = ServerList), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
@@ -42,7 +51,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// `POST /api/v1/mcp-servers`
+/// Registers a server; the name must be new among the caller's servers.
+#[utoipa::path(post, path = "/api/v1/mcp-servers", operation_id = "create_server", tag = "mcp-servers", params(RevealQuery), request_body = CreateServer,
+    responses((status = 201, body = McpServer), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
@@ -58,7 +70,10 @@ pub async fn create(
         .json(server))
 }
 
-/// `GET /api/v1/mcp-servers/{id}`; a name works in place of the id.
+/// One server the caller may see; a name works in place of the id.
+#[utoipa::path(get, path = "/api/v1/mcp-servers/{id}", operation_id = "get_server", tag = "mcp-servers",
+    params(("id" = String, Path, description = "Server id or name"), RevealQuery),
+    responses((status = 200, body = McpServer), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
     actor: Actor,
@@ -72,7 +87,11 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(found))
 }
 
-/// `PATCH /api/v1/mcp-servers/{id}`
+/// Changes the caller's own server; validated as on create.
+#[utoipa::path(patch, path = "/api/v1/mcp-servers/{id}", operation_id = "update_server", tag = "mcp-servers",
+    params(("id" = String, Path, description = "Server id or name"), RevealQuery), request_body = UpdateServer,
+    responses((status = 200, body = McpServer), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
     actor: Actor,
@@ -96,7 +115,10 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-/// `DELETE /api/v1/mcp-servers/{id}`: soft delete; the name is free again.
+/// Soft-deletes the caller's own server; its name is free again.
+#[utoipa::path(delete, path = "/api/v1/mcp-servers/{id}", operation_id = "delete_server", tag = "mcp-servers",
+    params(("id" = String, Path, description = "Server id or name")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     state: web::Data<AppState>,
     actor: Actor,

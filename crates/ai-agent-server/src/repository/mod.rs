@@ -7,12 +7,13 @@ pub mod servers;
 pub mod tokens;
 pub mod users;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, SubsecRound, Utc};
 
 /// Backend of [`DbConnection`](crate::db::DbConnection), for boxed queries.
 pub type Backend = <crate::db::DbConnection as diesel::Connection>::Backend;
 
-/// Now, in UTC, as stored.
+/// Now, in UTC, to the microsecond: PostgreSQL keeps no more, so both
+/// backends store (and a copy between them keeps) the same instant.
 pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
+    Utc::now().naive_utc().trunc_subsecs(6)
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod health;
+pub mod maintenance;
 pub mod servers;
 pub mod users;
 

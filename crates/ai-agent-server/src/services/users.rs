@@ -1,7 +1,7 @@
 //! Users and their API tokens: authentication for the API, and the operator's
 //! admin commands.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use mcp_model::api::{Me, Role};
 use mcp_model::name::validate_name;
 use uuid::Uuid;
@@ -152,10 +152,8 @@ pub fn set_active(db: &Database, name: &str, active: bool) -> Result<(), AppErro
     })
 }
 
-/// Users with their live token prefixes, for `user list`.
-pub fn list_users(
-    db: &Database,
-) -> Result<Vec<(Me, Vec<(String, Option<NaiveDateTime>)>)>, AppError> {
+/// Users with the visible prefixes of their live tokens, for `user list`.
+pub fn list_users(db: &Database) -> Result<Vec<(Me, Vec<String>)>, AppError> {
     db.read(|conn| {
         let users = repository::users::list(conn)?;
         users
@@ -164,7 +162,7 @@ pub fn list_users(
                 let tokens = repository::tokens::list_for_user(conn, &u.id)?
                     .into_iter()
                     .filter(|t| t.revoked_at.is_none())
-                    .map(|t| (t.prefix, t.last_used_at))
+                    .map(|t| t.prefix)
                     .collect();
                 Ok((me(u)?, tokens))
             })

@@ -2,7 +2,14 @@
 //! test, driven over HTTP with the CLI's own client. Every test runs on SQLite,
 //! and on PostgreSQL too when AI_AGENT_TEST_POSTGRES_URL is set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod support;
 
+mod auth;
+mod concurrency;
+mod errors;
 mod health;
+mod maintenance;
+mod ops;
+mod secrets;
 mod servers;

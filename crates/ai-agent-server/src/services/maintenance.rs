@@ -1,0 +1,96 @@
+//! Operator tasks over a whole database: copying it to another backend, and
+//! re-encrypting every secret under a new key.
+
+use diesel::prelude::*;
+
+use crate::crypto::SecretKey;
+use crate::db::{Database, DbConnection};
+use crate::error::AppError;
+use crate::repository::audit::AuditRow;
+use crate::repository::servers::ServerRow;
+use crate::repository::tokens::TokenRow;
+use crate::repository::users::UserRow;
+use crate::schema::{api_tokens, audit_logs, mcp_servers, users};
+
+/// Rows read and written per statement while copying.
+const PAGE: i64 = 500;
+
+/// How many rows of each table a copy moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CopyCounts {
+    pub users: usize,
+    pub tokens: usize,
+    pub servers: usize,
+    pub audit_logs: usize,
+}
+
+/// Copies every row of one table, page by page in primary-key order, with a
+/// multi-row insert per page on whichever backend the target is.
+macro_rules! copy_table {
+    ($src:expr, $dst:expr, $table:ident, $row:ty) => {{
+        let mut copied = 0usize;
+        loop {
+            let page: Vec<$row> = $src.read(|c| {
+                Ok($table::table
+                    .order($table::id.asc())
+                    .limit(PAGE)
+                    .offset(copied as i64)
+                    .load::<$row>(c)?)
+            })?;
+            if page.is_empty() {
+                break;
+            }
+            let insert = diesel::insert_into($table::table).values(&page);
+            match &mut *$dst {
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+                DbConnection::Pg(c) => insert.execute(c)?,
+            };
+            copied += page.len();
+        }
+        copied
+    }};
+}
+
+/// Copies users, tokens, servers (their sealed secrets as they are, so the
+/// same key opens them) and the audit log from `from` into the empty `to`,
+/// in one transaction on the target: all or nothing.
+pub fn copy_database(from: &Database, to: &Database) -> Result<CopyCounts, AppError> {
+    to.write(|dst| {
+        let existing: i64 = users::table.count().get_result(dst)?;
+        if existing > 0 {
+            return Err(AppError::Conflict(format!(
+                "the target database {} already has {existing} users; copy only into an empty database",
+                to.url().redacted()
+            )));
+        }
+        Ok(CopyCounts {
+            users: copy_table!(from, dst, users, UserRow),
+            tokens: copy_table!(from, dst, api_tokens, TokenRow),
+            servers: copy_table!(from, dst, mcp_servers, ServerRow),
+            audit_logs: copy_table!(from, dst, audit_logs, AuditRow),
+        })
+    })
+}
+
+/// Opens every server's secrets with `old` and seals them with `new`, in one
+/// transaction: if any row cannot be opened, nothing changes. Deleted rows are
+/// re-sealed too, so that the old key can be destroyed.
+pub fn rotate_key(db: &Database, old: &SecretKey, new: &SecretKey) -> Result<usize, AppError> {
+    db.write(|conn| {
+        let rows: Vec<(String, String)> = mcp_servers::table
+            .select((mcp_servers::id, mcp_servers::secrets))
+            .load(conn)?;
+        for (id, sealed) in &rows {
+            let secrets = old.open(id, sealed).map_err(|_| {
+                AppError::Config(format!(
+                    "the current key cannot decrypt the secrets of server {id}: is it the key this database was written with?"
+                ))
+            })?;
+            let resealed = new.seal(id, &secrets)?;
+            diesel::update(mcp_servers::table.find(id))
+                .set(mcp_servers::secrets.eq(resealed))
+                .execute(conn)?;
+        }
+        Ok(rows.len())
+    })
+}

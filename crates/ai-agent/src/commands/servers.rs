@@ -1,0 +1,151 @@
+//! list / get / update / delete.
+
+use std::str::FromStr;
+
+use mcp_model::ServerType;
+use mcp_model::api::{ServerList, UpdateServer};
+
+use super::{Ctx, ok};
+use crate::cli::{GetArgs, ListArgs, UpdateArgs};
+use crate::client::ListParams;
+use crate::exit::{CliError, CliResult};
+
+const PAGE: i64 = 500;
+
+/// Lists every matching server, following pages, so that the table and the
+/// JSON both hold all of them.
+pub async fn list(ctx: &Ctx, a: &ListArgs) -> CliResult {
+    if let Some(t) = &a.server_type {
+        parse_type(t)?;
+    }
+    let client = ctx.client()?;
+    let mut items = Vec::new();
+    let total = loop {
+        let page = client
+            .list_servers(&ListParams {
+                server_type: a.server_type.clone(),
+                enabled: a.enabled,
+                limit: Some(PAGE),
+                offset: Some(items.len() as i64),
+                reveal: a.reveal,
+            })
+            .await?;
+        let done = page.items.is_empty() || items.len() + page.items.len() >= page.total as usize;
+        items.extend(page.items);
+        if done {
+            break page.total;
+        }
+    };
+    if ctx.out.json() {
+        let limit = items.len() as i64;
+        ctx.out.print_json(&ServerList {
+            items,
+            total,
+            limit,
+            offset: 0,
+        })?;
+    } else {
+        ctx.out.print(&ctx.out.servers(&items))?;
+    }
+    ok()
+}
+
+pub async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
+    let s = ctx.client()?.get_server(&a.server.server, a.reveal).await?;
+    if ctx.out.json() {
+        ctx.out.print_json(&s)?;
+    } else {
+        ctx.out.print(&ctx.out.server(&s))?;
+    }
+    ok()
+}
+
+pub async fn update(ctx: &Ctx, a: &UpdateArgs) -> CliResult {
+    let req = update_request(a)?;
+    let s = ctx
+        .client()?
+        .update_server(&a.server.server, &req, false)
+        .await?;
+    if ctx.out.json() {
+        ctx.out.print_json(&s)?;
+    } else {
+        ctx.out.print(&ctx.out.server(&s))?;
+    }
+    ok()
+}
+
+/// The PATCH body for the flags given; an empty description clears it.
+fn update_request(a: &UpdateArgs) -> CliResult<UpdateServer> {
+    let config = match &a.config {
+        Some(text) => Some(
+            serde_json::from_str(text)
+                .map_err(|e| CliError::usage(format!("--config is not valid JSON: {e}")))?,
+        ),
+        None => None,
+    };
+    let req = UpdateServer {
+        name: a.name.clone(),
+        description: a
+            .description
+            .as_ref()
+            .map(|d| Some(d.clone()).filter(|d| !d.is_empty())),
+        server_type: a.server_type.as_deref().map(parse_type).transpose()?,
+        config,
+        is_enabled: a.enabled,
+        is_global: a.global,
+    };
+    if req.is_empty() {
+        return Err(CliError::usage(
+            "nothing to update: give --name, --description, --config, --type, --enabled or --global",
+        ));
+    }
+    Ok(req)
+}
+
+pub async fn delete(ctx: &Ctx, server: &str) -> CliResult {
+    ctx.client()?.delete_server(server).await?;
+    if !ctx.out.json() {
+        ctx.out.print(&format!("Deleted MCP server '{server}'."))?;
+    }
+    ok()
+}
+
+pub fn parse_type(s: &str) -> CliResult<ServerType> {
+    ServerType::from_str(s).map_err(|e| CliError::usage(format!("--type: {}", e.message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::ServerRef;
+    use serde_json::json;
+
+    fn args() -> UpdateArgs {
+        UpdateArgs {
+            server: ServerRef { server: "x".into() },
+            name: None,
+            description: None,
+            config: None,
+            server_type: None,
+            enabled: None,
+            global: None,
+        }
+    }
+
+    #[test]
+    fn update_body_follows_flags() {
+        assert!(update_request(&args()).is_err());
+        let mut a = args();
+        a.description = Some(String::new());
+        a.enabled = Some(false);
+        a.config = Some(r#"{"command": "npx"}"#.into());
+        let req = update_request(&a).expect("valid");
+        assert_eq!(
+            serde_json::to_value(&req).expect("json"),
+            json!({"description": null, "is_enabled": false, "config": {"command": "npx"}})
+        );
+        a.config = Some("{nope".into());
+        let e = update_request(&a).expect_err("bad json");
+        assert!(e.message.contains("--config"), "{}", e.message);
+    }
+}

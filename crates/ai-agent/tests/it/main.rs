@@ -1,0 +1,11 @@
+//! The `ai-agent` binary, run as a user would, against a real server started
+//! in-process on its own database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod errors;
+mod meta;
+mod servers;
+mod support;
+mod transfer;

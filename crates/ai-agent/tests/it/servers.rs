@@ -1,0 +1,305 @@
+//! list / create / get / update / delete through the binary.
+
+use serde_json::json;
+
+use crate::support::{Env, SPEC_SSE, SPEC_STDIO, filters};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_the_spec_examples_and_list_them_as_json() {
+    let env = Env::new().await;
+    let mut args = SPEC_STDIO.to_vec();
+    args.extend(["--output", "json"]);
+    let created = env.run(&args).await;
+    let s = created.success().json();
+    assert_eq!(s["name"], "my-kubernetes");
+    assert_eq!(s["description"], "My K8s cluster");
+    assert_eq!(s["server_type"], "stdio");
+    assert_eq!(
+        s["config"],
+        json!({"command": "npx", "args": ["-y", "@modelcontextprotocol/server-kubernetes"],
+               "env": {"KUBECONFIG": "***"}})
+    );
+    assert_eq!(s["is_enabled"], true);
+    assert_eq!(s["health_status"], "unknown");
+
+    let mut args = SPEC_SSE.to_vec();
+    args.extend(["-o", "json"]);
+    let r = env.run(&args).await.success().json();
+    assert_eq!(r["server_type"], "sse");
+    assert_eq!(
+        r["config"],
+        json!({"url": "https://mcp.example.com/sse", "headers": {"Authorization": "***"}})
+    );
+
+    let list = env.run(&["mcp", "list", "--output", "json"]).await;
+    let list = list.success().json();
+    assert_eq!(list["total"], 2);
+    let names: Vec<_> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["name"].as_str().expect("name").to_string())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"my-kubernetes".to_string()));
+    assert!(names.contains(&"remote-mcp".to_string()));
+
+    // The stored secret is the one given, as its owner can see.
+    let revealed = env
+        .run(&["mcp", "get", "my-kubernetes", "--reveal", "-o", "json"])
+        .await;
+    assert_eq!(
+        revealed.success().json()["config"]["env"]["KUBECONFIG"],
+        "/path/to/kubeconfig"
+    );
+
+    // Filters reach the server.
+    let sse = env
+        .run(&["mcp", "list", "--type", "sse", "-o", "json"])
+        .await;
+    assert_eq!(sse.success().json()["total"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_for_people() {
+    let env = Env::new().await;
+    let empty = env.run(&["mcp", "list"]).await;
+    assert_eq!(empty.success().stdout, "No MCP servers.\n");
+
+    env.run(SPEC_STDIO).await.success();
+    env.run(SPEC_SSE).await.success();
+    let list = env.run(&["mcp", "list"]).await;
+    list.success();
+    assert!(!list.stdout.contains('\u{1b}'), "no colour off a terminal");
+    let get = env.run(&["mcp", "get", "my-kubernetes"]).await;
+    get.success();
+    let remote = env.run(&["mcp", "get", "remote-mcp"]).await;
+    remote.success();
+    insta::with_settings!({filters => filters()}, {
+        // Newest first.
+        insta::assert_snapshot!("list_table", list.stdout);
+        insta::assert_snapshot!("get_stdio_table", get.stdout);
+        insta::assert_snapshot!("get_remote_table", remote.stdout);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_accepts_id_or_name() {
+    let env = Env::new().await;
+    let created = env.run(&[SPEC_STDIO, &["-o", "json"]].concat()).await;
+    let id = created.success().json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let by_id = env.run(&["mcp", "get", &id, "-o", "json"]).await;
+    let by_name = env
+        .run(&["mcp", "get", "my-kubernetes", "-o", "json"])
+        .await;
+    assert_eq!(by_id.success().json(), by_name.success().json());
+    assert_eq!(by_id.json()["id"], id.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_ways_to_give_args_and_headers() {
+    let env = Env::new().await;
+    let s = env
+        .run(&[
+            "mcp",
+            "create",
+            "--name",
+            "fs",
+            "--command",
+            "npx",
+            "--arg",
+            "-y",
+            "--arg",
+            "@modelcontextprotocol/server-filesystem",
+            "--arg",
+            "/srv/my files",
+            "-o",
+            "json",
+        ])
+        .await;
+    let s = s.success().json();
+    assert_eq!(s["server_type"], "stdio");
+    assert_eq!(
+        s["config"]["args"],
+        json!([
+            "-y",
+            "@modelcontextprotocol/server-filesystem",
+            "/srv/my files"
+        ])
+    );
+
+    let r = env
+        .run(&[
+            "mcp",
+            "create",
+            "--name",
+            "api",
+            "--url",
+            "https://mcp.example.com/mcp",
+            "--header",
+            "Authorization: Bearer abc",
+            "--header",
+            "X-Team:blue",
+            "--disabled",
+            "-o",
+            "json",
+        ])
+        .await;
+    let r = r.success().json();
+    assert_eq!(r["server_type"], "http");
+    assert_eq!(r["is_enabled"], false);
+    let revealed = env
+        .run(&["mcp", "get", "api", "--reveal", "-o", "json"])
+        .await;
+    assert_eq!(
+        revealed.success().json()["config"]["headers"],
+        json!({"Authorization": "Bearer abc", "X-Team": "blue"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_as_the_spec_shows() {
+    let env = Env::new().await;
+    env.run(SPEC_STDIO).await.success();
+
+    let u = env
+        .run(&[
+            "mcp",
+            "update",
+            "my-kubernetes",
+            "--description",
+            "Updated description",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(u.success().json()["description"], "Updated description");
+
+    let u = env
+        .run(&[
+            "mcp", "update", "my-kubernetes", "--config",
+            r#"{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-kubernetes"], "env": {"KUBECONFIG": "/new/path"}}"#,
+        ])
+        .await;
+    u.success();
+    assert!(u.stdout.contains("my-kubernetes"), "{u:?}");
+    let revealed = env
+        .run(&["mcp", "get", "my-kubernetes", "--reveal", "-o", "json"])
+        .await;
+    assert_eq!(
+        revealed.success().json()["config"]["env"]["KUBECONFIG"],
+        "/new/path"
+    );
+
+    let u = env
+        .run(&[
+            "mcp",
+            "update",
+            "my-kubernetes",
+            "--enabled",
+            "false",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(u.success().json()["is_enabled"], false);
+    let disabled = env
+        .run(&["mcp", "list", "--enabled", "false", "-o", "json"])
+        .await;
+    assert_eq!(disabled.success().json()["total"], 1);
+
+    // An empty description clears it.
+    let u = env
+        .run(&[
+            "mcp",
+            "update",
+            "my-kubernetes",
+            "--description",
+            "",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(u.success().json()["description"], serde_json::Value::Null);
+
+    let nothing = env.run(&["mcp", "update", "my-kubernetes"]).await;
+    assert!(
+        nothing.failed(2).contains("nothing to update"),
+        "{nothing:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_then_gone() {
+    let env = Env::new().await;
+    env.run(SPEC_STDIO).await.success();
+    let d = env.run(&["mcp", "delete", "my-kubernetes"]).await;
+    assert_eq!(d.success().stdout, "Deleted MCP server 'my-kubernetes'.\n");
+    let again = env.run(&["mcp", "delete", "my-kubernetes"]).await;
+    let line = again.failed(3);
+    assert!(line.contains("not found"), "{again:?}");
+    let list = env.run(&["mcp", "list", "-o", "json"]).await;
+    assert_eq!(list.success().json()["total"], 0);
+
+    // With JSON output a delete prints nothing (the API answers 204).
+    env.run(SPEC_STDIO).await.success();
+    let quiet = env
+        .run(&["mcp", "delete", "my-kubernetes", "-o", "json"])
+        .await;
+    assert_eq!(quiet.success().stdout, "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_from_template_without_a_terminal_when_values_are_given() {
+    let env = Env::new().await;
+    let s = env
+        .run(&[
+            "mcp",
+            "create",
+            "--from-template",
+            "postgres",
+            "--env",
+            "POSTGRES_URL=postgresql://localhost/mydb",
+            "-o",
+            "json",
+        ])
+        .await;
+    let s = s.success().json();
+    assert_eq!(s["name"], "postgres");
+    assert_eq!(s["description"], "Query PostgreSQL databases");
+    assert_eq!(
+        s["config"]["args"],
+        json!(["-y", "@modelcontextprotocol/server-postgres"])
+    );
+    let revealed = env
+        .run(&["mcp", "get", "postgres", "--reveal", "-o", "json"])
+        .await;
+    assert_eq!(
+        revealed.success().json()["config"]["env"]["POSTGRES_URL"],
+        "postgresql://localhost/mydb"
+    );
+
+    let fs = env
+        .run(&[
+            "mcp",
+            "create",
+            "--from-template",
+            "filesystem",
+            "--name",
+            "docs",
+            "--arg",
+            "/srv/docs",
+            "-o",
+            "json",
+        ])
+        .await;
+    let fs = fs.success().json();
+    assert_eq!(fs["name"], "docs");
+    assert_eq!(
+        fs["config"]["args"],
+        json!(["-y", "@modelcontextprotocol/server-filesystem", "/srv/docs"])
+    );
+}
