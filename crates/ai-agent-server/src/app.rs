@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use actix_web::middleware::{ErrorHandlers, Logger};
 use actix_web::{App, HttpServer, web};
@@ -10,6 +11,7 @@ use actix_web::{App, HttpServer, web};
 use crate::crypto::{self, SecretKey};
 use crate::db::Database;
 use crate::error::AppError;
+use crate::health::Checker;
 use crate::settings::Settings;
 use crate::{handlers, routes, services};
 
@@ -18,6 +20,8 @@ use crate::{handlers, routes, services};
 pub struct AppState {
     pub db: Database,
     pub key: SecretKey,
+    /// Runs health checks within their bounds; tracks their child processes.
+    pub health: Arc<Checker>,
 }
 
 /// Opens the database (running migrations) and the secrets key.
@@ -27,7 +31,11 @@ pub fn open(settings: &Settings) -> Result<AppState, AppError> {
     if let Some(path) = created {
         tracing::info!(path = %path.display(), "created a new secrets key file; back it up: without it stored secrets cannot be decrypted");
     }
-    Ok(AppState { db, key })
+    Ok(AppState {
+        db,
+        key,
+        health: Arc::new(Checker::new(settings.health.clone())),
+    })
 }
 
 /// On an empty database, creates the first admin and writes its token to a

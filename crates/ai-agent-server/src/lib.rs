@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod health;
 pub mod openapi;
 pub mod repository;
 pub mod routes;

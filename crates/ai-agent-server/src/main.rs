@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use ai_agent_server::app;
 use ai_agent_server::crypto::SecretKey;
 use ai_agent_server::db::{Database, DatabaseUrl};
 use ai_agent_server::error::AppError;
-use ai_agent_server::services::{maintenance, users};
+use ai_agent_server::health::{HealthSettings, StdioPolicy};
+use ai_agent_server::services::{self, maintenance, users};
 use ai_agent_server::settings::{DEFAULT_BIND, SECRET_KEY_ENV, Settings};
 use clap::{Parser, Subcommand};
 use mcp_model::api::Role;
@@ -43,6 +45,8 @@ enum Command {
         /// Worker threads (default: one per CPU).
         #[arg(long, env = "AI_AGENT_WORKERS")]
         workers: Option<usize>,
+        #[command(flatten)]
+        health: HealthArgs,
     },
     /// Manage users.
     #[command(subcommand)]
@@ -64,6 +68,39 @@ enum Command {
         #[arg(long)]
         new_key_file: Option<PathBuf>,
     },
+}
+
+/// Health-check bounds and policy; see docs/health-checks.md for the risks.
+#[derive(Debug, Clone, clap::Args)]
+struct HealthArgs {
+    /// Default timeout of one health check, in seconds (a request may ask for up to 300).
+    #[arg(long, env = "AI_AGENT_HEALTH_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
+    health_timeout: u64,
+    /// Health checks running at once; more wait for a slot.
+    #[arg(long, env = "AI_AGENT_HEALTH_MAX_CONCURRENT", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    health_max_concurrent: u64,
+    /// Whether stdio checks may spawn commands: on, off, or allow:npx,uvx,…
+    #[arg(long, env = "AI_AGENT_HEALTH_STDIO", default_value = "on")]
+    health_stdio: StdioPolicy,
+    /// Whether remote checks may reach loopback, private and link-local addresses.
+    #[arg(long, env = "AI_AGENT_HEALTH_ALLOW_PRIVATE", default_value_t = true, action = clap::ArgAction::Set)]
+    health_allow_private: bool,
+    /// Check every enabled server this often, in seconds (0: never, the default).
+    #[arg(long, env = "AI_AGENT_HEALTH_INTERVAL_SECS", default_value_t = 0)]
+    health_interval_secs: u64,
+}
+
+impl HealthArgs {
+    fn settings(self) -> HealthSettings {
+        HealthSettings {
+            timeout: Duration::from_secs(self.health_timeout),
+            max_concurrent: usize::try_from(self.health_max_concurrent).unwrap_or(8),
+            stdio: self.health_stdio,
+            allow_private: self.health_allow_private,
+            interval: (self.health_interval_secs > 0)
+                .then(|| Duration::from_secs(self.health_interval_secs)),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,14 +161,23 @@ fn init_tracing() {
 fn run(cli: Cli) -> Result<(), AppError> {
     let mut settings = Settings::new(cli.database_url.as_deref(), cli.data_dir.as_deref())?;
     settings.secret_key_file = cli.secret_key_file;
-    match cli.command.unwrap_or(Command::Serve {
-        bind: DEFAULT_BIND.into(),
-        workers: None,
-    }) {
-        Command::Serve { bind, workers } => {
+    let command = match cli.command {
+        Some(c) => c,
+        // No subcommand: serve, with every flag at its default (or env).
+        None => Cli::parse_from(["ai-agent-server", "serve"])
+            .command
+            .ok_or_else(|| AppError::Config("cannot parse the default command".into()))?,
+    };
+    match command {
+        Command::Serve {
+            bind,
+            workers,
+            health,
+        } => {
             if let Some(w) = workers {
                 settings.workers = w.max(1);
             }
+            settings.health = health.settings();
             serve(settings, &bind)
         }
         Command::User(cmd) => {
@@ -255,7 +301,12 @@ fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {
         .enable_all()
         .build()
         .map_err(|e| AppError::Config(format!("cannot start the runtime: {e}")))?;
-    rt.block_on(async move {
+    let checker = state.health.clone();
+    let result = rt.block_on(async move {
+        if let Some(interval) = settings.health.interval {
+            tracing::info!(seconds = interval.as_secs(), "background health checks on");
+            tokio::spawn(services::health::background_loop(state.clone(), interval));
+        }
         let running = app::start(state, &settings, bind, true)?;
         for addr in &running.addrs {
             // Scripts read this line to learn the port chosen for port 0.
@@ -265,5 +316,8 @@ fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {
             .server
             .await
             .map_err(|e| AppError::Config(format!("server error: {e}")))
-    })
+    });
+    // No check's child outlives the server.
+    checker.shutdown();
+    result
 }

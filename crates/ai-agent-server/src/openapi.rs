@@ -21,6 +21,8 @@ use crate::handlers;
         handlers::servers::get,
         handlers::servers::update,
         handlers::servers::delete,
+        handlers::health::check,
+        handlers::health::last,
     ),
     components(schemas(
         mcp_model::api::ErrorBody,

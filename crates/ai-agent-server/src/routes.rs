@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use crate::handlers::{audit, import_export, me, ops, servers};
+use crate::handlers::{audit, health, import_export, me, ops, servers};
 use crate::openapi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,6 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/mcp-servers/templates")
                         .route(web::get().to(import_export::templates)),
                 )
+                .route(
+                    "/mcp-servers/{id}/health-check",
+                    web::post().to(health::check),
+                )
+                .route("/mcp-servers/{id}/health", web::get().to(health::last))
                 .service(
                     web::resource("/mcp-servers/{id}")
                         .route(web::get().to(servers::get))

@@ -55,7 +55,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    health_leases (server_id) {
+        server_id -> Text,
+        lease_until -> Timestamp,
+        holder -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(mcp_servers -> users (user_id));
 diesel::joinable!(audit_logs -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, api_tokens, mcp_servers, audit_logs);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_tokens,
+    mcp_servers,
+    audit_logs,
+    health_leases
+);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::crypto::SecretKey;
 use crate::db::DatabaseUrl;
 use crate::error::AppError;
+use crate::health::HealthSettings;
 
 /// The environment variable holding the secrets key (base64 of 32 bytes).
 /// Read directly, never through clap, so that it cannot show up in `--help`.
@@ -26,6 +27,8 @@ pub struct Settings {
     /// The largest file `POST /mcp-servers/import` accepts.
     pub max_import_bytes: usize,
     pub workers: usize,
+    /// Health-check bounds and policy (docs/health-checks.md).
+    pub health: HealthSettings,
 }
 
 impl Settings {
@@ -62,6 +65,7 @@ impl Settings {
             max_body_bytes: DEFAULT_MAX_BODY,
             max_import_bytes: crate::handlers::import_export::DEFAULT_IMPORT_LIMIT,
             workers: std::thread::available_parallelism().map_or(2, usize::from),
+            health: HealthSettings::default(),
         })
     }
 

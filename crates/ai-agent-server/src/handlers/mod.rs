@@ -2,6 +2,7 @@
 //! extractor configs that turn every malformed request into a JSON error.
 
 pub mod audit;
+pub mod health;
 pub mod import_export;
 pub mod me;
 pub mod ops;

@@ -2,6 +2,7 @@
 //! services turn them into API types.
 
 pub mod audit;
+pub mod health;
 pub mod servers;
 pub mod tokens;
 pub mod users;

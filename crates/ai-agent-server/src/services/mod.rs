@@ -2,6 +2,7 @@
 //! these; these call the repository.
 
 pub mod audit;
+pub mod health;
 pub mod import_export;
 pub mod maintenance;
 pub mod servers;

@@ -9,6 +9,7 @@ mod support;
 mod auth;
 mod concurrency;
 mod errors;
+mod health;
 mod import_export;
 mod maintenance;
 mod ops;

@@ -1,0 +1,311 @@
+//! The legacy HTTP+SSE transport (protocol 2024-11-05), which rmcp's client
+//! does not have: GET opens an event stream whose first `endpoint` event
+//! names where to POST; replies come back as `message` events on the stream.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use mcp_model::RemoteConfig;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
+use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+use super::channel::{ChannelTransport, parse_message};
+use super::remote::{Target, headers, needs_auth, timed_out};
+use super::{Failure, Findings, MAX_LINE_BYTES, Phase, conv_failure, converse};
+
+/// One server-sent event.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Event {
+    pub event: String,
+    pub data: String,
+}
+
+/// An incremental SSE parser that never buffers more than one bounded event.
+#[derive(Debug, Default)]
+pub(crate) struct Parser {
+    buf: Vec<u8>,
+}
+
+impl Parser {
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Event>, String> {
+        self.buf
+            .extend(chunk.iter().copied().filter(|b| *b != b'\r'));
+        let mut events = Vec::new();
+        while let Some(end) = self.buf.windows(2).position(|w| w == b"\n\n") {
+            let raw: Vec<u8> = self.buf.drain(..end + 2).collect();
+            let text = String::from_utf8_lossy(&raw);
+            let mut ev = Event {
+                event: "message".into(),
+                data: String::new(),
+            };
+            let mut data_lines = Vec::new();
+            for line in text.lines() {
+                let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                let value = value.strip_prefix(' ').unwrap_or(value);
+                match field {
+                    "event" => ev.event = value.to_string(),
+                    "data" => data_lines.push(value),
+                    _ => {}
+                }
+            }
+            if !data_lines.is_empty() {
+                ev.data = data_lines.join("\n");
+                events.push(ev);
+            }
+        }
+        if self.buf.len() > MAX_LINE_BYTES {
+            return Err(format!(
+                "invalid JSON-RPC from the server: an event is longer than {} MiB",
+                MAX_LINE_BYTES / (1024 * 1024)
+            ));
+        }
+        Ok(events)
+    }
+}
+
+/// Aborts the transport's tasks however the check ends.
+#[derive(Debug, Default)]
+struct Tasks(Vec<JoinHandle<()>>);
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for t in &self.0 {
+            t.abort();
+        }
+    }
+}
+
+type Fault = Arc<Mutex<Option<Failure>>>;
+
+fn set(fault: &Fault, f: Failure) {
+    if let Ok(mut slot) = fault.lock() {
+        slot.get_or_insert(f);
+    }
+}
+
+pub(crate) async fn check(
+    target: Target,
+    c: &RemoteConfig,
+    timeout: Duration,
+    phase: &Phase,
+) -> Result<Findings, Failure> {
+    phase.set("connect");
+    let client = target.client()?;
+    let headers: HeaderMap = headers(c)?.into_iter().collect();
+    let fault: Fault = Arc::default();
+    let mut tasks = Tasks::default();
+    let work = run(client, &target.url, headers, phase, &fault, &mut tasks);
+    let result = tokio::time::timeout(timeout, work).await;
+    drop(tasks);
+    let fault = fault.lock().ok().and_then(|mut f| f.take());
+    match result {
+        Ok(Ok(f)) => Ok(f),
+        Ok(Err(e)) => Err(fault.unwrap_or(e)),
+        Err(_) => Err(timed_out(timeout, phase)),
+    }
+}
+
+fn http_failure(phase: &'static str, what: &str, status: reqwest::StatusCode) -> Failure {
+    if matches!(status.as_u16(), 401 | 403) {
+        needs_auth(
+            phase,
+            format!("the server requires authorization: {what} answered HTTP {status}"),
+        )
+    } else {
+        Failure::unhealthy(phase, format!("{what} answered HTTP {status}"))
+    }
+}
+
+async fn run(
+    client: reqwest::Client,
+    url: &url::Url,
+    headers: HeaderMap,
+    phase: &Phase,
+    fault: &Fault,
+    tasks: &mut Tasks,
+) -> Result<Findings, Failure> {
+    let resp = client
+        .get(url.clone())
+        .headers(headers.clone())
+        .header(ACCEPT, "text/event-stream")
+        .send()
+        .await
+        .map_err(|e| {
+            Failure::unhealthy(
+                "connect",
+                format!("cannot connect to {url}: {}", super::error_chain(&e)),
+            )
+        })?;
+    if !resp.status().is_success() {
+        return Err(http_failure(
+            "connect",
+            &format!("GET {url}"),
+            resp.status(),
+        ));
+    }
+    let ct = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if !ct.starts_with("text/event-stream") {
+        return Err(Failure::unhealthy(
+            "connect",
+            format!("GET {url} answered '{ct}', not an event stream (is this an SSE server?)"),
+        ));
+    }
+    let mut stream = resp.bytes_stream();
+    let mut parser = Parser::default();
+    let mut pending = std::collections::VecDeque::new();
+    let endpoint = 'found: loop {
+        let Some(chunk) = stream.next().await else {
+            return Err(Failure::unhealthy(
+                "connect",
+                "the event stream ended before the 'endpoint' event",
+            ));
+        };
+        let chunk = chunk
+            .map_err(|e| Failure::unhealthy("connect", format!("reading the event stream: {e}")))?;
+        let events = parser
+            .push(&chunk)
+            .map_err(|e| Failure::unhealthy("connect", e))?;
+        let mut it = events.into_iter();
+        while let Some(ev) = it.next() {
+            if ev.event == "endpoint" {
+                pending.extend(it);
+                break 'found ev.data;
+            }
+        }
+    };
+    let endpoint = url.join(endpoint.trim()).map_err(|e| {
+        Failure::unhealthy("connect", format!("the 'endpoint' event is not a URL: {e}"))
+    })?;
+    if endpoint.origin() != url.origin() {
+        return Err(Failure::unhealthy(
+            "connect",
+            format!(
+                "the 'endpoint' event points to another origin ({endpoint}); refusing to post there"
+            ),
+        ));
+    }
+
+    let (in_tx, in_rx) = mpsc::channel::<ServerJsonRpcMessage>(32);
+    let (out_tx, mut out_rx) = mpsc::channel::<ClientJsonRpcMessage>(32);
+    let stop = Arc::new(Notify::new());
+
+    let reader_fault = fault.clone();
+    let reader_stop = stop.clone();
+    tasks.0.push(tokio::spawn(async move {
+        let deliver = |ev: Event| -> Result<Option<ServerJsonRpcMessage>, String> {
+            if ev.event != "message" {
+                return Ok(None);
+            }
+            parse_message(&ev.data)
+        };
+        for ev in pending {
+            match deliver(ev) {
+                Ok(Some(m)) => {
+                    if in_tx.send(m).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => return set(&reader_fault, Failure::unhealthy("initialize", e)),
+            }
+        }
+        loop {
+            let chunk = tokio::select! {
+                c = stream.next() => c,
+                () = reader_stop.notified() => return,
+            };
+            let Some(Ok(chunk)) = chunk else { return };
+            let events = match parser.push(&chunk) {
+                Ok(e) => e,
+                Err(e) => return set(&reader_fault, Failure::unhealthy("initialize", e)),
+            };
+            for ev in events {
+                match deliver(ev) {
+                    Ok(Some(m)) => {
+                        if in_tx.send(m).await.is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => return set(&reader_fault, Failure::unhealthy("initialize", e)),
+                }
+            }
+        }
+    }));
+
+    let writer_fault = fault.clone();
+    let what = format!("POST {endpoint}");
+    tasks.0.push(tokio::spawn(async move {
+        while let Some(msg) = out_rx.recv().await {
+            let sent = client
+                .post(endpoint.clone())
+                .headers(headers.clone())
+                .json(&msg)
+                .send()
+                .await;
+            let failure = match sent {
+                Ok(r) if r.status().is_success() => continue,
+                Ok(r) => http_failure("initialize", &what, r.status()),
+                Err(e) => Failure::unhealthy(
+                    "initialize",
+                    format!("{what} failed: {}", super::error_chain(&e)),
+                ),
+            };
+            set(&writer_fault, failure);
+            stop.notify_one();
+            return;
+        }
+    }));
+
+    let transport = ChannelTransport {
+        outgoing: out_tx,
+        incoming: in_rx,
+    };
+    converse(transport, phase).await.map_err(conv_failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_splits_events_across_chunks() {
+        let mut p = Parser::default();
+        assert!(
+            p.push(b"event: endpoint\r\ndata: /m?s=1")
+                .unwrap()
+                .is_empty()
+        );
+        let evs = p
+            .push(b"\r\n\r\n: comment\n\ndata: {\"a\":\ndata: 1}\n\n")
+            .unwrap();
+        assert_eq!(
+            evs,
+            vec![
+                Event {
+                    event: "endpoint".into(),
+                    data: "/m?s=1".into()
+                },
+                Event {
+                    event: "message".into(),
+                    data: "{\"a\":\n1}".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn parser_bounds_an_event() {
+        let mut p = Parser::default();
+        let big = vec![b'x'; MAX_LINE_BYTES + 1];
+        assert!(p.push(&big).is_err());
+    }
+}

@@ -1,0 +1,176 @@
+//! Health checks of registered servers: who may run them, storing their
+//! results, reading the last one, and the optional background checking.
+//!
+//! A check is not a configuration change: it is not audit-logged and does
+//! not bump `updated_at`. Anyone who may see a server may check it and see
+//! its last result (the report never carries secret values).
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use mcp_model::ServerType;
+use mcp_model::api::{HealthCheckResult, HealthReport};
+
+use super::servers::{ServerRef, find_visible, row_config};
+use super::{Actor, parse_uuid, utc};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::repository::servers::ServerRow;
+use crate::repository::{self};
+
+async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// `POST …/{id}/health-check`: the owner, anyone for a global server, or an
+/// admin may check; others get 404 as for any server they cannot see.
+pub async fn check(
+    state: &AppState,
+    actor: Actor,
+    server: ServerRef,
+    timeout_secs: Option<u64>,
+) -> Result<HealthCheckResult, AppError> {
+    let timeout = state
+        .health
+        .timeout_for(timeout_secs)
+        .map_err(AppError::BadRequest)?;
+    let db = state.db.clone();
+    let row = off_thread(move || db.read(|conn| find_visible(conn, &actor, &server))).await?;
+    check_row(state, row, timeout).await
+}
+
+/// Checks one stored server and stores the result.
+pub async fn check_row(
+    state: &AppState,
+    row: ServerRow,
+    timeout: Duration,
+) -> Result<HealthCheckResult, AppError> {
+    let config = row_config(&state.key, &row, true)?;
+    let server_type: ServerType = row
+        .server_type
+        .parse()
+        .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))?;
+    let report = state
+        .health
+        .check(server_type, &config, timeout)
+        .await
+        .map_err(|r| AppError::Forbidden(r.0))?;
+    let json = serde_json::to_string(&report).map_err(AppError::internal)?;
+    let db = state.db.clone();
+    let status = report.status.as_str();
+    let at = report.checked_at.naive_utc();
+    let checked = row.clone();
+    let stored = off_thread(move || {
+        db.write(|conn| {
+            Ok(repository::health::store_result(
+                conn, &checked, status, at, &json,
+            )?)
+        })
+    })
+    .await?;
+    if stored == 0 {
+        tracing::info!(server = %row.id, "server changed or was deleted during its health check; result not stored");
+    }
+    Ok(HealthCheckResult {
+        id: parse_uuid(&row.id)?,
+        name: row.name,
+        health_status: report.status,
+        last_health_check_at: Some(report.checked_at),
+        report,
+    })
+}
+
+/// `GET …/{id}/health`: the last stored result.
+pub fn last(
+    db: &crate::db::Database,
+    actor: &Actor,
+    server: &ServerRef,
+) -> Result<HealthCheckResult, AppError> {
+    let row = db.read(|conn| find_visible(conn, actor, server))?;
+    let Some(text) = &row.health_report else {
+        return Err(AppError::NotFound(format!(
+            "MCP server '{}' has not been health-checked yet (POST /api/v1/mcp-servers/{}/health-check runs a check)",
+            row.name, row.id
+        )));
+    };
+    let report: HealthReport = serde_json::from_str(text).map_err(|e| {
+        AppError::internal(format!(
+            "stored health report of {} is invalid: {e}",
+            row.id
+        ))
+    })?;
+    Ok(HealthCheckResult {
+        id: parse_uuid(&row.id)?,
+        name: row.name,
+        health_status: report.status,
+        last_health_check_at: row.last_health_check_at.map(utc),
+        report,
+    })
+}
+
+/// One background round: every enabled server this instance can claim the
+/// lease of (for `interval`) is checked once. Servers the policy refuses
+/// are skipped without a lease or a result. Returns how many were checked.
+pub async fn background_round(state: &AppState, interval: Duration) -> Result<usize, AppError> {
+    let db = state.db.clone();
+    let rows =
+        off_thread(move || db.read(|conn| Ok(repository::health::enabled_servers(conn)?))).await?;
+    let lease = chrono::Duration::from_std(interval).map_err(AppError::internal)?;
+    let mut claimed = Vec::new();
+    for row in rows {
+        let Ok(config) = row_config(&state.key, &row, true) else {
+            continue;
+        };
+        if state.health.precheck(&config).is_err() {
+            continue;
+        }
+        let db = state.db.clone();
+        let id = row.id.clone();
+        let holder = state.health.instance().to_string();
+        let won = off_thread(move || {
+            db.write(|conn| {
+                let now = repository::now();
+                Ok(repository::health::claim_lease(
+                    conn,
+                    &id,
+                    &holder,
+                    now,
+                    now + lease,
+                )?)
+            })
+        })
+        .await?;
+        if won {
+            claimed.push(row);
+        }
+    }
+    let n = claimed.len();
+    let timeout = state.health.settings.timeout;
+    futures_util::stream::iter(claimed)
+        .for_each_concurrent(state.health.settings.max_concurrent.max(1), |row| async move {
+            let id = row.id.clone();
+            if let Err(e) = check_row(state, row, timeout).await {
+                tracing::warn!(server = %id, error = %e, "background health check failed to run");
+            }
+        })
+        .await;
+    Ok(n)
+}
+
+/// Runs [`background_round`] every `interval` until the task is dropped.
+pub async fn background_loop(state: AppState, interval: Duration) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match background_round(&state, interval).await {
+            Ok(n) if n > 0 => tracing::info!(checked = n, "background health checks done"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "background health round failed"),
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The MCP side of the fixture: its tools, pages and refusals.
+
+use std::sync::Arc;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, DiscoverRequestMethod,
+    DiscoverResult, Implementation, InitializeResult, ListToolsRequestMethod, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+
+use crate::Opts;
+
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    tools: Arc<Vec<Tool>>,
+    page_size: usize,
+    fail_tools_list: bool,
+    legacy: bool,
+}
+
+impl Fixture {
+    pub fn new(opts: &Opts) -> Self {
+        let schema: Arc<rmcp::model::JsonObject> = Arc::new(
+            serde_json::json!({"type": "object", "properties": {"text": {"type": "string"}}})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        );
+        let tools = (0..opts.tools)
+            .map(|i| {
+                let name = if i == 0 {
+                    "echo".to_string()
+                } else {
+                    format!("tool-{i}")
+                };
+                Tool::new(name, format!("Fixture tool number {i}"), schema.clone())
+            })
+            .collect();
+        Fixture {
+            tools: Arc::new(tools),
+            page_size: opts.page_size,
+            fail_tools_list: opts.fail_tools_list,
+            legacy: opts.legacy,
+        }
+    }
+}
+
+impl ServerHandler for Fixture {
+    fn get_info(&self) -> ServerConfig {
+        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(
+                "mcp-fixture",
+                env!("CARGO_PKG_VERSION"),
+            ))
+    }
+
+    async fn discover(
+        &self,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<DiscoverResult, McpError> {
+        // A pre-2026 server does not know the method at all.
+        if self.legacy {
+            return Err(McpError::method_not_found::<DiscoverRequestMethod>());
+        }
+        Ok(DiscoverResult::from_server_info(
+            ProtocolVersion::KNOWN_VERSIONS.to_vec(),
+            self.get_info(),
+        ))
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        if self.fail_tools_list {
+            return Err(McpError::internal_error(
+                "tools/list is broken on purpose",
+                None,
+            ));
+        }
+        if self.page_size == 0 {
+            return Ok(ListToolsResult::with_all_items((*self.tools).clone()));
+        }
+        let start = match request.and_then(|r| r.cursor) {
+            None => 0,
+            Some(c) => c
+                .parse::<usize>()
+                .map_err(|_| McpError::invalid_params(format!("unknown cursor {c:?}"), None))?,
+        };
+        let end = (start + self.page_size).min(self.tools.len());
+        let page = self
+            .tools
+            .get(start..end)
+            .map(<[Tool]>::to_vec)
+            .unwrap_or_default();
+        let mut result = ListToolsResult::with_all_items(page);
+        if end < self.tools.len() {
+            result.next_cursor = Some(end.to_string());
+        }
+        Ok(result)
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        if !self.tools.iter().any(|t| t.name == request.name) {
+            return Err(McpError::method_not_found::<ListToolsRequestMethod>());
+        }
+        let text = request
+            .arguments
+            .as_ref()
+            .and_then(|a| a.get("text"))
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok(CallToolResponse::Complete(CallToolResult::success(vec![
+            ContentBlock::text(text),
+        ])))
+    }
+}
