@@ -248,7 +248,7 @@ async fn export_writes_the_servers_file_to_stdout() {
             "export",
             "--no-global",
             "--servers",
-            "my-kubernetes,other",
+            "my-kubernetes",
         ])
         .await;
     let client = env.client();
