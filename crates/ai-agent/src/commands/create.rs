@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::servers::parse_type;
 use super::{Ctx, ok};
 use crate::cli::CreateArgs;
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, Code};
 use crate::prompt::{self, Prompter};
 
 pub async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
@@ -19,10 +19,13 @@ pub async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
     let req = match &a.from_template {
         Some(name) => {
             let tpl = mcp_model::templates::find(name).ok_or_else(|| {
-                CliError::usage(format!(
-                    "no template named '{name}'; the templates are: {}",
-                    mcp_model::templates::names().join(", ")
-                ))
+                CliError::new(
+                    Code::NotFound,
+                    format!(
+                        "no template named '{name}' (known templates: {})",
+                        mcp_model::templates::names().join(", ")
+                    ),
+                )
             })?;
             let values = TemplateValues::from_flags(&a.env, a.args.as_deref(), &a.arg)?;
             template_request(
@@ -296,7 +299,6 @@ fn parse_headers(json: Option<&str>, items: &[String]) -> CliResult<BTreeMap<Str
 mod tests {
     use super::*;
     use crate::cli::{Cli, Command, McpCommand};
-    use crate::exit::Code;
     use crate::prompt::{NoTerminal, Scripted};
     use clap::Parser;
 

@@ -4,13 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use mcp_model::api::HealthStatus;
+use mcp_model::api::{HealthCheckResult, HealthStatus};
 use serde_json::json;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::{Ctx, ok};
 use crate::cli::HealthCheckArgs;
+use crate::client::{Client, ClientError, is_not_found};
 use crate::exit::{CliError, CliResult, Code};
 use crate::output::HealthRow;
 
@@ -34,8 +35,25 @@ async fn one(ctx: &Ctx, server: &str) -> CliResult {
     if h.health_status == HealthStatus::Healthy {
         ok()
     } else {
+        eprintln!("{}", unhealthy_line(&h));
         Ok(Code::Unhealthy)
     }
+}
+
+/// The stderr line of a check that found a server not healthy, so that a
+/// script (or `-o json`) still gets the reason as one line where errors go.
+fn unhealthy_line(h: &HealthCheckResult) -> String {
+    let verdict = match h.health_status {
+        HealthStatus::NeedsAuth => "needs credentials",
+        HealthStatus::Unknown => "is in an unknown state",
+        HealthStatus::Healthy | HealthStatus::Unhealthy => "is unhealthy",
+    };
+    let mut line = format!("ai-agent: MCP server '{}' {verdict}", h.name);
+    if let Some(e) = &h.report.error {
+        line.push_str(": ");
+        line.push_str(e);
+    }
+    line
 }
 
 async fn all(ctx: &Ctx) -> CliResult {
@@ -106,7 +124,40 @@ async fn all(ctx: &Ctx) -> CliResult {
             rows.len()
         ))?;
     }
-    Ok(summary_code(&rows))
+    let code = summary_code(&rows);
+    if code != Code::Success {
+        eprintln!("{}", summary_line(&rows));
+    }
+    Ok(code)
+}
+
+/// The stderr line of `--all` when not every server is healthy: how many, and which.
+fn summary_line(rows: &[HealthRow]) -> String {
+    let bad: Vec<&str> = rows
+        .iter()
+        .filter(|r| !matches!(&r.outcome, Ok(h) if h.health_status == HealthStatus::Healthy))
+        .map(|r| r.name.as_str())
+        .collect();
+    format!(
+        "ai-agent: {} of {} MCP servers not healthy: {}",
+        bad.len(),
+        rows.len(),
+        bad.join(", ")
+    )
+}
+
+/// The error for a 404 from the last-health endpoint: if the server exists
+/// it was never checked, and the way out is a CLI command, not the API call
+/// the server's detail names.
+async fn never_checked(client: &Client, server: &str, e: ClientError) -> CliError {
+    match client.get_server(server, false).await {
+        Ok(s) => CliError::new(
+            Code::NotFound,
+            format!("MCP server '{}' has not been health-checked yet", s.name),
+        )
+        .with_hint(format!("run `ai-agent mcp health-check {}` first", s.name)),
+        Err(_) => e.into(),
+    }
 }
 
 /// A failure to check outranks a server found unhealthy.
@@ -125,7 +176,12 @@ fn summary_code(rows: &[HealthRow]) -> Code {
 }
 
 pub async fn tools(ctx: &Ctx, server: &str) -> CliResult {
-    let h = ctx.client()?.last_health(server).await?;
+    let client = ctx.client()?;
+    let h = match client.last_health(server).await {
+        Ok(h) => h,
+        Err(e) if is_not_found(&e) => return Err(never_checked(&client, server, e).await),
+        Err(e) => return Err(e.into()),
+    };
     if ctx.out.json() {
         ctx.out.print_json(&h.report.tools)?;
     } else {
@@ -137,7 +193,7 @@ pub async fn tools(ctx: &Ctx, server: &str) -> CliResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mcp_model::api::{HealthCheckResult, HealthReport};
+    use mcp_model::api::HealthReport;
 
     fn row(status: HealthStatus) -> HealthRow {
         HealthRow {
@@ -177,5 +233,13 @@ mod tests {
             },
         ];
         assert_eq!(summary_code(&failed), Code::Connect);
+        assert_eq!(
+            summary_line(&failed),
+            "ai-agent: 2 of 2 MCP servers not healthy: unhealthy, x"
+        );
+        assert_eq!(
+            unhealthy_line(mixed[1].outcome.as_ref().expect("checked")),
+            "ai-agent: MCP server 'needs_auth' needs credentials"
+        );
     }
 }

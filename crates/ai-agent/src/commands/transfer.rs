@@ -3,6 +3,8 @@
 
 use std::io::Read;
 
+use mcp_model::api::ImportResult;
+
 use super::{Ctx, ok};
 use crate::cli::{ExportArgs, ImportArgs};
 use crate::client::ExportParams;
@@ -31,8 +33,20 @@ pub async fn import(ctx: &Ctx, a: &ImportArgs) -> CliResult {
     if r.errors.is_empty() {
         ok()
     } else {
+        eprintln!("{}", partial_line(&r));
         Ok(Code::PartialImport)
     }
+}
+
+/// The stderr line of an import in which some servers failed: how many, and which.
+fn partial_line(r: &ImportResult) -> String {
+    let failed: Vec<&str> = r.errors.iter().map(|e| e.name.as_str()).collect();
+    format!(
+        "ai-agent: {} of {} MCP servers failed to import: {}",
+        failed.len(),
+        failed.len() + r.imported.len() + r.skipped.len(),
+        failed.join(", ")
+    )
 }
 
 pub async fn export(ctx: &Ctx, a: &ExportArgs) -> CliResult {

@@ -21,6 +21,8 @@ async fn unknown_server_is_not_found() {
         &["mcp", "get", "nope"][..],
         &["mcp", "update", "nope", "--enabled", "false"],
         &["mcp", "delete", "00000000-0000-0000-0000-000000000000"],
+        &["mcp", "health-check", "nope"],
+        &["mcp", "tools", "nope"],
     ] {
         let out = env.run(args).await;
         let line = out.failed(3);
@@ -145,7 +147,6 @@ async fn usage_errors_exit_2() {
             "--args",
             "\"open",
         ],
-        &["mcp", "create", "--from-template", "nope"],
         &["mcp", "update", "x", "--config", "{"],
         &["mcp", "list", "--type", "smtp"],
     ] {

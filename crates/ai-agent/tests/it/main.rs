@@ -5,7 +5,9 @@
 
 mod auth;
 mod errors;
+mod health;
 mod meta;
 mod servers;
 mod support;
+mod templates;
 mod transfer;

@@ -1,7 +1,8 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::OnceLock;
 
-use ai_agent::client::{Client, ClientError};
+use ai_agent::client::Client;
 pub use ai_agent_server::testing::{Backend, TestServer};
 pub use mcp_model::api::Role;
 
@@ -121,28 +122,6 @@ pub async fn run_without_stdin(env: &Env, args: &[&str]) -> Out {
     }
 }
 
-/// The exit code the CLI documents for an API error.
-pub fn code_of(e: &ClientError) -> i32 {
-    match e {
-        ClientError::Connect { .. } => 6,
-        ClientError::Api { status, .. } => match status {
-            404 => 3,
-            409 => 4,
-            401 | 403 => 5,
-            400 | 422 => 7,
-            _ => 1,
-        },
-        _ => 1,
-    }
-}
-
-/// Checks that the CLI reported the server's error exactly as the typed
-/// client received it: `ai-agent: <detail>` and the matching exit code.
-pub fn assert_reported(out: &Out, e: &ClientError) {
-    let first = out.failed(code_of(e));
-    assert_eq!(first, format!("ai-agent: {e}"), "{out:?}");
-}
-
 /// UUIDs and timestamps replaced by same-width placeholders, so that tables
 /// keep their shape in snapshots.
 pub fn filters() -> Vec<(&'static str, &'static str)> {
@@ -189,3 +168,46 @@ pub const SPEC_SSE: &[&str] = &[
     "--headers",
     r#"{"Authorization": "Bearer token"}"#,
 ];
+
+/// The mcp-fixture binary (a real MCP server over stdio), built once per test
+/// run: `cargo test -p ai-agent` alone does not build other crates' binaries.
+pub fn fixture_bin() -> &'static str {
+    static BIN: OnceLock<String> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-p", "mcp-fixture", "--quiet"])
+            .current_dir(&root)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building mcp-fixture failed");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let bin = target.join("debug/mcp-fixture");
+        assert!(bin.exists(), "{} missing", bin.display());
+        bin.to_str().expect("utf-8 path").to_string()
+    })
+}
+
+/// Latencies (`12 ms`) replaced by `N ms` padded to the same width, so that
+/// snapshots of health tables hold however fast the check was.
+pub fn mask_latency(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" ms") {
+        let (head, tail) = rest.split_at(i);
+        let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(&head[..head.len() - digits]);
+        if digits > 0 {
+            out.push_str("N ms");
+            out.push_str(&" ".repeat(digits - 1));
+        } else {
+            out.push_str(" ms");
+        }
+        rest = &tail[3..];
+    }
+    out.push_str(rest);
+    out
+}

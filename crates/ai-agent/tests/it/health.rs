@@ -1,0 +1,197 @@
+//! health-check (one server, --all) and tools, against the mcp-fixture binary
+//! registered as a stdio server, and a command that does not exist.
+
+use mcp_model::api::{HealthCheckResult, HealthStatus};
+use serde_json::json;
+
+use crate::support::{Env, filters, fixture_bin, mask_latency};
+
+/// The fixture's default tools, in the order it lists them.
+const FIXTURE_TOOLS: [&str; 3] = ["echo", "tool-1", "tool-2"];
+
+async fn fixture_server(env: &Env, name: &str) {
+    env.run(&["mcp", "create", "--name", name, "--command", fixture_bin()])
+        .await
+        .success();
+}
+
+/// A stdio server whose command is not on the PATH: a check finds it unhealthy.
+async fn missing_command_server(env: &Env, name: &str) {
+    env.run(&[
+        "mcp",
+        "create",
+        "--name",
+        name,
+        "--command",
+        "no-such-mcp-server",
+    ])
+    .await
+    .success();
+}
+
+fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    for (from, to) in filters() {
+        s.add_filter(from, to);
+    }
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_of_a_healthy_stdio_server() {
+    let env = Env::new().await;
+    fixture_server(&env, "fixture").await;
+
+    let table = env.run(&["mcp", "health-check", "fixture"]).await;
+    table.success();
+    assert_eq!(table.stderr, "", "{table:?}");
+    assert!(
+        table.stdout.contains("│ Latency    ┆ "),
+        "shows the latency: {table:?}"
+    );
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("health_check_healthy", mask_latency(&table.stdout));
+    });
+
+    let out = env
+        .run(&["mcp", "health-check", "fixture", "-o", "json"])
+        .await;
+    out.success();
+    let h: HealthCheckResult = serde_json::from_value(out.json()).expect("HealthCheckResult");
+    assert_eq!(h.name, "fixture");
+    assert_eq!(h.health_status, HealthStatus::Healthy);
+    assert_eq!(h.report.status, HealthStatus::Healthy);
+    assert_eq!(h.report.server_name.as_deref(), Some("mcp-fixture"));
+    assert_eq!(h.report.error, None);
+    assert_eq!(h.last_health_check_at, Some(h.report.checked_at));
+    let tools: Vec<_> = h.report.tools.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tools, FIXTURE_TOOLS);
+
+    // The verdict is stored, and the server can be checked by its id too.
+    let got = env.run(&["mcp", "get", "fixture", "-o", "json"]).await;
+    assert_eq!(got.success().json()["health_status"], "healthy");
+    let by_id = env
+        .run(&["mcp", "health-check", &h.id.to_string(), "-o", "json"])
+        .await;
+    assert_eq!(by_id.success().json()["name"], "fixture");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_of_an_unhealthy_server_exits_8() {
+    let env = Env::new().await;
+    missing_command_server(&env, "broken").await;
+
+    let table = env.run(&["mcp", "health-check", "broken"]).await;
+    assert_eq!(table.code, 8, "{table:?}");
+    assert_eq!(
+        table.stderr,
+        "ai-agent: MCP server 'broken' is unhealthy: command not found: no-such-mcp-server\n"
+    );
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("health_check_unhealthy", mask_latency(&table.stdout));
+    });
+
+    let out = env
+        .run(&["mcp", "health-check", "broken", "-o", "json"])
+        .await;
+    assert_eq!(out.code, 8, "{out:?}");
+    let h: HealthCheckResult = serde_json::from_value(out.json()).expect("HealthCheckResult");
+    assert_eq!(h.health_status, HealthStatus::Unhealthy);
+    assert_eq!(
+        h.report.error.as_deref(),
+        Some("command not found: no-such-mcp-server")
+    );
+    assert_eq!(h.report.phase.as_deref(), Some("spawn"));
+    assert!(h.report.tools.is_empty());
+
+    let got = env.run(&["mcp", "get", "broken", "-o", "json"]).await;
+    assert_eq!(got.success().json()["health_status"], "unhealthy");
+
+    let missing = env.run(&["mcp", "health-check", "nope"]).await;
+    assert_eq!(
+        missing.failed(3),
+        "ai-agent: MCP server with name 'nope' not found",
+        "{missing:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_all_summarises_and_exits_8_if_one_is_unhealthy() {
+    let env = Env::new().await;
+    let none = env
+        .run(&["mcp", "health-check", "--all", "-o", "json"])
+        .await;
+    assert_eq!(none.success().json(), json!({"items": [], "errors": []}));
+    let none = env.run(&["mcp", "health-check", "--all"]).await;
+    assert_eq!(none.success().stdout, "No MCP servers.\n");
+
+    fixture_server(&env, "good").await;
+    let all_good = env.run(&["mcp", "health-check", "--all"]).await;
+    all_good.success();
+    assert!(
+        all_good.stdout.ends_with("1 of 1 healthy.\n"),
+        "{all_good:?}"
+    );
+
+    missing_command_server(&env, "broken").await;
+    let table = env.run(&["mcp", "health-check", "--all"]).await;
+    assert_eq!(table.code, 8, "{table:?}");
+    assert_eq!(
+        table.stderr,
+        "ai-agent: 1 of 2 MCP servers not healthy: broken\n"
+    );
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("health_check_all", mask_latency(&table.stdout));
+    });
+
+    let out = env
+        .run(&["mcp", "health-check", "--all", "-o", "json"])
+        .await;
+    assert_eq!(out.code, 8, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["errors"], json!([]));
+    let items: Vec<HealthCheckResult> =
+        serde_json::from_value(json["items"].clone()).expect("items");
+    let mut verdicts: Vec<_> = items
+        .iter()
+        .map(|h| (h.name.as_str(), h.health_status, h.report.tools.len()))
+        .collect();
+    verdicts.sort_by_key(|v| v.0);
+    assert_eq!(
+        verdicts,
+        [
+            ("broken", HealthStatus::Unhealthy, 0),
+            ("good", HealthStatus::Healthy, 3)
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_needs_a_check_first_then_lists_the_tools() {
+    let env = Env::new().await;
+    fixture_server(&env, "fixture").await;
+
+    let before = env.run(&["mcp", "tools", "fixture"]).await;
+    assert_eq!(
+        before.stderr,
+        "ai-agent: MCP server 'fixture' has not been health-checked yet\n\
+         hint: run `ai-agent mcp health-check fixture` first\n"
+    );
+    assert_eq!(before.code, 3);
+
+    env.run(&["mcp", "health-check", "fixture"]).await.success();
+    let table = env.run(&["mcp", "tools", "fixture"]).await;
+    insta::assert_snapshot!("tools_table", table.success().stdout);
+    let out = env.run(&["mcp", "tools", "fixture", "-o", "json"]).await;
+    assert_eq!(
+        out.success().json(),
+        json!([
+            {"name": "echo", "description": "Fixture tool number 0"},
+            {"name": "tool-1", "description": "Fixture tool number 1"},
+            {"name": "tool-2", "description": "Fixture tool number 2"},
+        ])
+    );
+
+    let missing = env.run(&["mcp", "tools", "nope"]).await;
+    missing.failed(3);
+}
