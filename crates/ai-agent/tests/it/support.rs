@@ -2,7 +2,6 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::OnceLock;
 
-use ai_agent::client::Client;
 pub use ai_agent_server::testing::{Backend, TestServer};
 pub use mcp_model::api::Role;
 
@@ -57,10 +56,6 @@ impl Env {
 
     pub fn config_file(&self) -> PathBuf {
         self.dir.path().join("config.json")
-    }
-
-    pub fn client(&self) -> Client {
-        Client::new(&self.server.url, Some(self.token.clone())).expect("client")
     }
 
     /// The binary with no connection settings at all.
