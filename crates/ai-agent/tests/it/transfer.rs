@@ -243,13 +243,7 @@ async fn export_writes_the_servers_file_to_stdout() {
     env.run(crate::support::SPEC_STDIO).await.success();
     let out = env.run(&["mcp", "export"]).await;
     let no_global = env
-        .run(&[
-            "mcp",
-            "export",
-            "--no-global",
-            "--servers",
-            "my-kubernetes",
-        ])
+        .run(&["mcp", "export", "--no-global", "--servers", "my-kubernetes"])
         .await;
     let client = env.client();
     match client
