@@ -196,6 +196,12 @@ impl Database {
     }
 
     /// Runs `f` in one transaction that may write.
+    ///
+    /// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the
+    /// write lock up front (waiting for it under the busy timeout), so that a
+    /// transaction that reads before it writes cannot fail half-way with
+    /// SQLITE_BUSY because another connection — in this process or another,
+    /// such as an admin command — wrote in between.
     pub fn write<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
@@ -206,7 +212,10 @@ impl Database {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         });
         let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        match conn {
+            DbConnection::Pg(_) => conn.transaction(f),
+            DbConnection::Sqlite(_) => sqlite_immediate(conn, f),
+        }
     }
 
     /// Runs `f` on a connection without a transaction, for reads.
@@ -216,6 +225,35 @@ impl Database {
     ) -> Result<T, AppError> {
         let mut conn = self.conn()?;
         f(&mut conn)
+    }
+}
+
+/// A transaction begun with `BEGIN IMMEDIATE` on the SQLite connection inside
+/// `conn`, through the same transaction manager diesel uses, so that its
+/// bookkeeping stays right.
+fn sqlite_immediate<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn inner(conn: &mut DbConnection) -> Result<&mut diesel::SqliteConnection, AppError> {
+        match conn {
+            DbConnection::Sqlite(c) => Ok(c),
+            DbConnection::Pg(_) => Err(AppError::internal("not a SQLite connection")),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner(conn)?, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner(conn)?)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(inner(conn)?) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
     }
 }
 

@@ -23,6 +23,9 @@ use crate::handlers;
         handlers::servers::delete,
         handlers::health::check,
         handlers::health::last,
+        handlers::import_export::import,
+        handlers::import_export::export,
+        handlers::import_export::templates,
     ),
     components(schemas(
         mcp_model::api::ErrorBody,

@@ -20,11 +20,15 @@ pub struct ImportLimit(pub usize);
 
 pub const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
+    /// Replace the caller's servers of the same name instead of skipping them.
     #[serde(rename = "override", default)]
+    #[param(rename = "override")]
     pub override_existing: bool,
+    /// claude-desktop, claude-code, cursor, vscode, windsurf or zed (default: detected).
     pub format: Option<String>,
 }
 
@@ -120,7 +124,13 @@ async fn read_file(
     Ok(file)
 }
 
-/// `POST /api/v1/mcp-servers/import?override=&format=`
+/// Imports an MCP client's config file, given as a multipart upload (field
+/// `file`) or as the raw body (JSON or JSONC), in one transaction.
+#[utoipa::path(post, path = "/api/v1/mcp-servers/import", operation_id = "import_servers", tag = "import-export",
+    params(ImportParams),
+    request_body(content = String, description = "The config file", content_type = "application/json"),
+    responses((status = 200, body = mcp_model::api::ImportResult), (status = 400, body = mcp_model::api::ErrorBody),
+        (status = 413, body = mcp_model::api::ErrorBody), (status = 401, body = mcp_model::api::ErrorBody)))]
 pub async fn import(
     state: web::Data<AppState>,
     actor: Actor,
@@ -148,17 +158,26 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(result))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ExportParams {
+    /// Include the enabled global servers the caller does not shadow (default true).
     pub include_global: Option<bool>,
+    /// claude-desktop (default), claude-code, cursor, vscode, windsurf or zed.
     pub format: Option<String>,
     /// Comma-separated server names.
     pub servers: Option<String>,
 }
 
-/// `GET /api/v1/mcp-servers/export?include_global=&format=&servers=a,b`:
-/// the client's config file itself as the body.
+/// The caller's enabled servers as a client's config file (the body is the
+/// file itself); secrets the caller may not see are `${KEY}` placeholders,
+/// listed in the `x-ai-agent-withheld-secrets` header.
+#[utoipa::path(get, path = "/api/v1/mcp-servers/export", operation_id = "export_servers", tag = "import-export",
+    params(ExportParams),
+    responses((status = 200, description = "The config file", content_type = "application/json", body = Object,
+            headers(("x-ai-agent-withheld-secrets" = String, description = "server.KEY, comma-separated"))),
+        (status = 404, body = mcp_model::api::ErrorBody), (status = 400, body = mcp_model::api::ErrorBody)))]
 pub async fn export(
     state: web::Data<AppState>,
     actor: Actor,
@@ -186,13 +205,18 @@ pub async fn export(
     Ok(resp.body(exported.body))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateParams {
+    /// Only this template (404 listing the known names if there is none).
     pub name: Option<String>,
 }
 
-/// `GET /api/v1/mcp-servers/templates[?name=]`
+/// The built-in templates of known MCP servers.
+#[utoipa::path(get, path = "/api/v1/mcp-servers/templates", operation_id = "list_templates", tag = "import-export",
+    params(TemplateParams),
+    responses((status = 200, body = mcp_model::api::TemplateList), (status = 404, body = mcp_model::api::ErrorBody)))]
 pub async fn templates(
     _actor: Actor,
     q: web::Query<TemplateParams>,

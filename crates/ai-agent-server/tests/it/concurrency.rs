@@ -155,3 +155,58 @@ async fn two_instances_over_one_postgres_agree() {
     assert_eq!(s.config.secrets()["SECRET"], "v19");
     second.stop().await;
 }
+
+/// Another process writing to the SQLite file (an admin command, say) while
+/// the server handles concurrent writes: no request fails with "database is
+/// busy", because write transactions take the lock up front.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writes_survive_an_outside_writer() {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, SqliteConnection};
+
+    let w = World::new(Backend::Sqlite).await;
+    let path = w.server.db.sqlite_path().unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let outside = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut conn = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            conn.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                conn.batch_execute("UPDATE users SET is_active = is_active WHERE name = 'bob'")
+                    .unwrap();
+                n += 1;
+            }
+            n
+        })
+    };
+    let alice = Arc::new(w.alice.clone());
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let c = alice.clone();
+            tokio::spawn(async move {
+                c.create_server(&stdio(&format!("s{i}"), &[]), false)
+                    .await?;
+                let body: UpdateServer =
+                    serde_json::from_value(json!({"description": "x"})).unwrap();
+                c.update_server(&format!("s{i}"), &body, false).await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await
+            .unwrap()
+            .expect("no write fails while another connection writes");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(outside.join().unwrap() > 0, "the outside writer ran");
+    assert_eq!(
+        w.alice
+            .list_servers(&Default::default())
+            .await
+            .unwrap()
+            .total,
+        60
+    );
+}

@@ -695,3 +695,80 @@ async fn background_leases_check_each_server_once(b: Backend) {
     assert!(one.health.processes().live().is_empty());
     assert!(other.health.processes().live().is_empty());
 }
+
+both_backends!(client_hangup_and_shutdown_kill_the_child);
+
+/// Waits until the fixture has written its pid (it is running).
+async fn wait_for_pid(pid_file: &Path) {
+    for _ in 0..500 {
+        if std::fs::read_to_string(pid_file).is_ok_and(|p| !p.trim().is_empty()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the fixture never started");
+}
+
+/// The two paths no check result reports: the caller hangs up mid-check, and
+/// the server shuts down mid-check. Neither may leave the child running.
+async fn client_hangup_and_shutdown_kill_the_child(b: Backend) {
+    let w = World::new(b).await;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["hangup", "shutdown"] {
+        let pid = dir.path().join(format!("{name}.pid"));
+        w.alice
+            .create_server(
+                &fixture_stdio(
+                    name,
+                    &[
+                        ("FIXTURE_HANG", "true"),
+                        ("FIXTURE_PID_FILE", pid.to_str().unwrap()),
+                    ],
+                ),
+                false,
+            )
+            .await
+            .unwrap();
+    }
+
+    // The caller gives up before the check's own timeout. actix-web does not
+    // tell a handler that its client went away (actix/actix-web#3462), so the
+    // check runs on to its timeout — and then its child must still die.
+    let url = w.url("/api/v1/mcp-servers/hangup/health-check?timeout_secs=3");
+    let token = w.alice_token.clone();
+    let request = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+    });
+    let pid = dir.path().join("hangup.pid");
+    wait_for_pid(&pid).await;
+    request.abort();
+    let _ = request.await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_gone(&pid);
+
+    // Shutdown kills what is still running.
+    let url = w.url("/api/v1/mcp-servers/shutdown/health-check?timeout_secs=120");
+    let token = w.alice_token.clone();
+    let request = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .send()
+            .await
+    });
+    let pid = dir.path().join("shutdown.pid");
+    wait_for_pid(&pid).await;
+    w.server.state.health.shutdown();
+    assert_gone(&pid);
+    let answer = request.await.unwrap().unwrap();
+    assert!(
+        answer.status().is_success() || answer.status().is_server_error(),
+        "{}",
+        answer.status()
+    );
+}
