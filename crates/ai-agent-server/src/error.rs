@@ -24,8 +24,6 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Invalid(#[from] ValidationError),
-    #[error("{0}")]
-    NotImplemented(String),
     /// The database or another dependency is out of reach; worth retrying.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -59,7 +57,10 @@ impl From<diesel::result::Error> for AppError {
             other => {
                 let msg = other.to_string();
                 // SQLite reports a lock it waited too long for as an unknown error.
-                if msg.contains("database is locked") || msg.contains("database is busy") {
+                if msg.contains("database is locked")
+                    || msg.contains("database is busy")
+                    || msg.contains("deadlock detected")
+                {
                     AppError::Unavailable("database is busy, please retry".into())
                 } else {
                     AppError::Internal(msg)
@@ -86,7 +87,6 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

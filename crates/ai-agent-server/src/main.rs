@@ -79,8 +79,9 @@ struct HealthArgs {
     /// Health checks running at once; more wait for a slot.
     #[arg(long, env = "AI_AGENT_HEALTH_MAX_CONCURRENT", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
     health_max_concurrent: u64,
-    /// Whether stdio checks may spawn commands: on, off, or allow:npx,uvx,…
-    #[arg(long, env = "AI_AGENT_HEALTH_STDIO", default_value = "on")]
+    /// Which stdio servers a check may spawn: admins (servers owned by an
+    /// admin), on (any), off, or allow:npx,uvx,… (these commands, any owner).
+    #[arg(long, env = "AI_AGENT_HEALTH_STDIO", default_value = "admins")]
     health_stdio: StdioPolicy,
     /// Whether remote checks may reach loopback, private and link-local addresses.
     #[arg(long, env = "AI_AGENT_HEALTH_ALLOW_PRIVATE", default_value_t = true, action = clap::ArgAction::Set)]

@@ -99,6 +99,9 @@ impl TestDatabase {
         s.state_dir = self.dir.path().to_path_buf();
         s.workers = 1;
         s.pool_size = 4;
+        // Tests check stdio fixtures owned by plain users; the policy itself
+        // is tested by setting it back.
+        s.health.stdio = crate::health::StdioPolicy::On;
         Ok(s)
     }
 

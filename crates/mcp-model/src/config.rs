@@ -435,6 +435,14 @@ pub fn validate_url(raw: &str) -> Result<url::Url, ValidationError> {
             format!("Invalid URL '{raw}': a host is required"),
         ));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // The URL is not a secret: it is shown to everyone who may see the
+        // server. Credentials belong in headers, which are sealed and masked.
+        return Err(ValidationError::new(
+            field,
+            "must not hold credentials (user:password@); put them in headers, e.g. Authorization, which are kept secret",
+        ));
+    }
     Ok(url)
 }
 
@@ -475,6 +483,19 @@ pub fn validate_url_with_placeholders(raw: &str) -> Result<(), ValidationError> 
             format!("Invalid URL '{raw}': with its placeholders filled in it is no http(s) URL with a host"),
         )
     })
+}
+
+/// Refuses a config holding the mask as a secret value: stored, it would
+/// replace a real secret with `***`. (An update may send masks back; see
+/// [`unmask_from`].)
+pub fn reject_masks(config: &ServerConfig) -> Result<(), ValidationError> {
+    match config.secrets().iter().find(|(_, v)| *v == MASK) {
+        Some((k, _)) => Err(ValidationError::new(
+            format!("config.{}.{k}", config.secret_field()),
+            format!("is the mask '{MASK}', not a value; give the real value"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Fills masked values (`***`) in `new` from `old`, so that a config fetched

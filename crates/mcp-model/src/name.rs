@@ -31,6 +31,11 @@ pub fn validate_name(name: &str) -> Result<(), ValidationError> {
             name.escape_debug()
         ));
     }
+    if uuid::Uuid::parse_str(name).is_ok() {
+        return err(format!(
+            "'{name}' looks like a server id; a name must not, so that names and ids never mix up"
+        ));
+    }
     Ok(())
 }
 

@@ -11,35 +11,27 @@ use crate::services::{self, Actor};
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries about this resource (a server id).
-    pub resource_id: Option<String>,
+    pub resource_id: Option<uuid::Uuid>,
+    /// Page size, 1–1000 (default 100).
     pub limit: Option<i64>,
+    /// Entries to skip.
     pub offset: Option<i64>,
 }
 
 /// The caller's own actions, newest first (an admin sees everyone's).
 #[utoipa::path(get, path = "/api/v1/audit-logs", operation_id = "list_audit_logs", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = mcp_model::api::AuditList), (status = 400, body = mcp_model::api::ErrorBody)))]
+    responses((status = 200, body = mcp_model::api::AuditList), (status = 400, body = mcp_model::api::ErrorBody),
+        (status = 422, body = mcp_model::api::ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) || q.offset.is_some_and(|o| o < 0) {
-        return Err(AppError::BadRequest(
-            "limit must be 1..=1000 and offset not negative".into(),
-        ));
-    }
-    let list = blocking(move || {
-        services::audit::list(
-            &state.db,
-            &actor,
-            q.resource_id.as_deref(),
-            limit,
-            q.offset.unwrap_or(0),
-        )
-    })
-    .await?;
+    let page = services::Page::new(q.limit, q.offset)?;
+    let resource = q.resource_id.map(|id| id.to_string());
+    let list =
+        blocking(move || services::audit::list(&state.db, &actor, resource.as_deref(), page))
+            .await?;
     Ok(HttpResponse::Ok().json(list))
 }

@@ -38,7 +38,11 @@ pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 /// Which stdio servers may be spawned for a check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StdioPolicy {
+    /// Any server's command may be spawned (one user, or users trusted with the host).
     On,
+    /// Only servers owned by an admin: the default, since a stdio check runs a
+    /// user-chosen command on this host with this server's rights.
+    Admins,
     Off,
     /// Only these commands (compared with the command as configured, and
     /// with its file name, so `npx` allows `/usr/bin/npx`).
@@ -51,6 +55,7 @@ impl std::str::FromStr for StdioPolicy {
     fn from_str(s: &str) -> Result<Self, String> {
         match s.trim() {
             "on" | "true" => Ok(StdioPolicy::On),
+            "admins" => Ok(StdioPolicy::Admins),
             "off" | "false" => Ok(StdioPolicy::Off),
             other => match other.strip_prefix("allow:") {
                 Some(list) => {
@@ -67,7 +72,7 @@ impl std::str::FromStr for StdioPolicy {
                     }
                 }
                 None => Err(format!(
-                    "'{other}' is not a stdio policy: use on, off or allow:cmd1,cmd2"
+                    "'{other}' is not a stdio policy: use admins, on, off or allow:cmd1,cmd2"
                 )),
             },
         }
@@ -91,7 +96,7 @@ impl Default for HealthSettings {
         HealthSettings {
             timeout: DEFAULT_TIMEOUT,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
-            stdio: StdioPolicy::On,
+            stdio: StdioPolicy::Admins,
             allow_private: true,
             interval: None,
         }
@@ -198,11 +203,19 @@ impl Checker {
         }
     }
 
-    /// The policy decisions that need no network: whether stdio may run this command.
-    pub fn precheck(&self, config: &ServerConfig) -> Result<(), Refused> {
+    /// The policy decisions that need no network: whether stdio may run this
+    /// command, configured by an owner who is (or is not) an admin.
+    pub fn precheck(&self, config: &ServerConfig, owner_is_admin: bool) -> Result<(), Refused> {
         if let ServerConfig::Stdio(c) = config {
             match &self.settings.stdio {
                 StdioPolicy::On => {}
+                StdioPolicy::Admins if owner_is_admin => {}
+                StdioPolicy::Admins => {
+                    return Err(Refused(
+                        "stdio health checks run only for servers owned by an admin on this server: they run the configured command on the server's host (the operator can allow more with AI_AGENT_HEALTH_STDIO=on or allow:cmd1,cmd2)"
+                            .into(),
+                    ));
+                }
                 StdioPolicy::Off => {
                     return Err(Refused(
                         "stdio health checks are turned off on this server (AI_AGENT_HEALTH_STDIO=off)"
@@ -233,9 +246,10 @@ impl Checker {
         &self,
         server_type: ServerType,
         config: &ServerConfig,
+        owner_is_admin: bool,
         timeout: Duration,
     ) -> Result<HealthReport, Refused> {
-        self.precheck(config)?;
+        self.precheck(config, owner_is_admin)?;
         let _permit = self
             .permits
             .acquire()
@@ -261,15 +275,41 @@ impl Checker {
             )),
         };
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Ok(report(outcome, latency_ms))
+        let mut report = report(outcome, latency_ms);
+        if let ServerConfig::Remote(c) = config {
+            scrub_query(&mut report, &c.url);
+        }
+        Ok(report)
     }
+}
+
+/// Hides the URL's query string (often an API key) wherever an error message
+/// repeats it: a global server's report is visible to every user.
+fn scrub_query(report: &mut HealthReport, url: &str) {
+    let Some(query) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.query().map(str::to_string))
+    else {
+        return;
+    };
+    if query.is_empty() {
+        return;
+    }
+    if let Some(e) = report.error.as_mut() {
+        *e = e.replace(&query, "***");
+    }
+}
+
+/// Now, to the microsecond, as both backends store it.
+fn checked_at() -> chrono::DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
 }
 
 fn report(outcome: Result<Findings, Failure>, latency_ms: u64) -> HealthReport {
     match outcome {
         Ok(f) => HealthReport {
             status: HealthStatus::Healthy,
-            checked_at: Utc::now(),
+            checked_at: checked_at(),
             latency_ms,
             protocol_version: f.protocol_version,
             server_name: f.server_name,
@@ -281,7 +321,7 @@ fn report(outcome: Result<Findings, Failure>, latency_ms: u64) -> HealthReport {
         },
         Err(e) => HealthReport {
             status: e.status,
-            checked_at: Utc::now(),
+            checked_at: checked_at(),
             latency_ms,
             protocol_version: e.found.protocol_version,
             server_name: e.found.server_name,

@@ -259,7 +259,7 @@ pub fn update_many(conn: &mut DbConnection, rows: &[ServerOverride]) -> QueryRes
         format!(
             "UPDATE mcp_servers SET server_type = v.column2, config = v.column3, secrets = v.column4, \
              is_enabled = v.column5, description = COALESCE(v.column6, mcp_servers.description), \
-             health_status = 'unknown', health_report = NULL, updated_at = v.column7 \
+             health_status = 'unknown', health_report = NULL, last_health_check_at = NULL, updated_at = v.column7 \
              FROM (VALUES {}) AS v WHERE mcp_servers.id = v.column1 AND mcp_servers.deleted_at IS NULL",
             values.join(", ")
         )

@@ -6,6 +6,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Actor, parse_uuid, utc};
+
 use crate::db::{Database, DbConnection};
 use crate::error::AppError;
 use crate::repository::{self, audit::AuditRow};
@@ -38,8 +39,7 @@ pub fn list(
     db: &Database,
     actor: &Actor,
     resource_id: Option<&str>,
-    limit: i64,
-    offset: i64,
+    page: super::Page,
 ) -> Result<AuditList, AppError> {
     let user = (!actor.is_admin()).then(|| actor.id_str());
     let (rows, total) = db.read(|conn| {
@@ -47,8 +47,8 @@ pub fn list(
             conn,
             user.as_deref(),
             resource_id,
-            limit,
-            offset,
+            page.limit,
+            page.offset,
         )?)
     })?;
     let items = rows

@@ -43,6 +43,15 @@ pub async fn check(
     check_row(state, row, timeout).await
 }
 
+/// Whether the server's owner is an admin, for the stdio policy.
+async fn owner_is_admin(state: &AppState, row: &ServerRow) -> Result<bool, AppError> {
+    let db = state.db.clone();
+    let owner = row.user_id.clone();
+    let user = off_thread(move || db.read(|conn| Ok(repository::users::find_by_id(conn, &owner)?)))
+        .await?;
+    Ok(user.is_some_and(|u| u.role == mcp_model::api::Role::Admin.as_str()))
+}
+
 /// Checks one stored server and stores the result.
 pub async fn check_row(
     state: &AppState,
@@ -50,13 +59,14 @@ pub async fn check_row(
     timeout: Duration,
 ) -> Result<HealthCheckResult, AppError> {
     let config = row_config(&state.key, &row, true)?;
+    let owner_is_admin = owner_is_admin(state, &row).await?;
     let server_type: ServerType = row
         .server_type
         .parse()
         .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))?;
     let report = state
         .health
-        .check(server_type, &config, timeout)
+        .check(server_type, &config, owner_is_admin, timeout)
         .await
         .map_err(|r| AppError::Forbidden(r.0))?;
     let json = serde_json::to_string(&report).map_err(AppError::internal)?;
@@ -125,7 +135,11 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         let Ok(config) = row_config(&state.key, &row, true) else {
             continue;
         };
-        if state.health.precheck(&config).is_err() {
+        if state
+            .health
+            .precheck(&config, owner_is_admin(state, &row).await?)
+            .is_err()
+        {
             continue;
         }
         let db = state.db.clone();

@@ -157,6 +157,8 @@ pub fn import(
             ),
             other => other.into(),
         })?;
+        // Rows locked in one order by every import cannot deadlock each other.
+        overrides.sort_by(|a, b| a.id.cmp(&b.id));
         let updated = repository::servers::update_many(conn, &overrides)?;
         if updated != overrides.len() {
             return Err(AppError::Conflict(

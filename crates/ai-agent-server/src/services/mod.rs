@@ -32,6 +32,34 @@ impl Actor {
     }
 }
 
+/// A validated page of a listing: the same bounds for every list endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    pub const DEFAULT_LIMIT: i64 = 100;
+    pub const MAX_LIMIT: i64 = 1000;
+
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self, AppError> {
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(mcp_model::ValidationError::new(
+                "limit",
+                format!("must be between 1 and {}", Self::MAX_LIMIT),
+            )
+            .into());
+        }
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(mcp_model::ValidationError::new("offset", "must not be negative").into());
+        }
+        Ok(Page { limit, offset })
+    }
+}
+
 pub(crate) fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }

@@ -1,7 +1,7 @@
 //! MCP server registrations: visibility, ownership, validation, secrets and audit.
 
 use mcp_model::api::{CreateServer, HealthStatus, McpServer, ServerList, UpdateServer};
-use mcp_model::config::{infer_server_type, normalize, unmask_from};
+use mcp_model::config::{infer_server_type, normalize, reject_masks, unmask_from};
 use mcp_model::name::validate_name;
 use mcp_model::validation::validate_description;
 use mcp_model::{ServerConfig, ServerType, ValidationError};
@@ -14,9 +14,6 @@ use crate::db::{Database, DbConnection};
 use crate::error::AppError;
 use crate::repository::servers::{ListFilter, ServerChanges, ServerRow};
 use crate::repository::{self};
-
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1000;
 
 /// How a request names a server: by id, or by name among those the caller sees.
 #[derive(Debug, Clone)]
@@ -141,6 +138,7 @@ pub fn validate_create(actor: &Actor, req: CreateServer) -> Result<NewServer, Ap
         })?,
     };
     let config = normalize(server_type, &req.config)?;
+    reject_masks(&config)?;
     if req.is_global && !actor.is_admin() {
         return Err(AppError::Forbidden(
             "only admins may create global MCP servers".into(),
@@ -219,8 +217,9 @@ pub(crate) fn find_visible(
     server: &ServerRef,
 ) -> Result<ServerRow, AppError> {
     let row = match server {
-        ServerRef::Id(id) => repository::servers::find_by_id(conn, &id.to_string())?
-            .filter(|r| r.user_id == actor.id_str() || r.is_global || actor.is_admin()),
+        ServerRef::Id(id) => repository::servers::find_by_id(conn, &id.to_string())?.filter(|r| {
+            r.user_id == actor.id_str() || (r.is_global && r.is_enabled) || actor.is_admin()
+        }),
         ServerRef::Name(name) => {
             repository::servers::find_visible_by_name(conn, &actor.id_str(), name)?
         }
@@ -256,16 +255,7 @@ pub fn list(
     actor: &Actor,
     q: ListQuery,
 ) -> Result<ServerList, AppError> {
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(
-            ValidationError::new("limit", format!("must be between 1 and {MAX_LIMIT}")).into(),
-        );
-    }
-    let offset = q.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ValidationError::new("offset", "must not be negative").into());
-    }
+    let super::Page { limit, offset } = super::Page::new(q.limit, q.offset)?;
     let me = actor.id_str();
     let (rows, total) = db.read(|conn| {
         Ok(repository::servers::list_visible(
@@ -300,9 +290,16 @@ fn find_owned_for_update(
             "Not authorized to modify this server".into(),
         ));
     }
-    repository::servers::find_by_id_for_update(conn, &seen.id)?.ok_or_else(|| {
-        AppError::NotFound(format!("MCP server with {} not found", server.describe()))
-    })
+    let not_found =
+        || AppError::NotFound(format!("MCP server with {} not found", server.describe()));
+    let locked =
+        repository::servers::find_by_id_for_update(conn, &seen.id)?.ok_or_else(not_found)?;
+    // Found by name before the lock, a concurrent rename may have taken the
+    // name away in between: then this request's server is gone.
+    match server {
+        ServerRef::Name(n) if *n != locked.name => Err(not_found()),
+        _ => Ok(locked),
+    }
 }
 
 pub fn update(
@@ -366,6 +363,7 @@ pub fn update(
             // The last check was of another config.
             changes.health_status = Some(HealthStatus::Unknown.as_str().to_string());
             changes.health_report = Some(None);
+            changes.last_health_check_at = Some(None);
             changed.push("config");
             if new_type != old_type {
                 changed.push("server_type");

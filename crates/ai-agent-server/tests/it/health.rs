@@ -481,6 +481,41 @@ async fn child_sees_only_path_home_and_configured_env(b: Backend) {
 }
 
 async fn policy_refusals_are_403_and_store_nothing(b: Backend) {
+    // The default: only admins' stdio servers are spawned.
+    let w = world_with(b, |s| s.health.stdio = StdioPolicy::Admins).await;
+    w.alice
+        .create_server(&fixture_stdio("fx", &[]), false)
+        .await
+        .unwrap();
+    let e = w.alice.health_check("fx").await.unwrap_err();
+    assert_eq!(e.status(), Some(403));
+    assert!(e.to_string().contains("owned by an admin"), "{e}");
+    assert_eq!(
+        status(
+            w.admin
+                .health_check(
+                    &w.alice
+                        .get_server("fx", false)
+                        .await
+                        .unwrap()
+                        .id
+                        .to_string()
+                )
+                .await
+        ),
+        403,
+        "an admin checking a user's command is refused too"
+    );
+    let mut global = fixture_stdio("admins-own", &[]);
+    global.is_global = true;
+    w.admin.create_server(&global, false).await.unwrap();
+    let r = w.alice.health_check("admins-own").await.unwrap();
+    assert_eq!(r.health_status, HealthStatus::Healthy, "{:?}", r.report);
+    assert_eq!(
+        ai_agent_server::health::HealthSettings::default().stdio,
+        StdioPolicy::Admins
+    );
+
     let w = world_with(b, |s| s.health.stdio = StdioPolicy::Off).await;
     w.alice
         .create_server(&fixture_stdio("fx", &[]), false)
@@ -771,4 +806,52 @@ async fn client_hangup_and_shutdown_kill_the_child(b: Backend) {
         "{}",
         answer.status()
     );
+}
+
+both_backends!(
+    config_change_forgets_the_last_check,
+    query_secrets_are_scrubbed_from_reports
+);
+
+async fn config_change_forgets_the_last_check(b: Backend) {
+    let w = World::new(b).await;
+    w.alice
+        .create_server(&fixture_stdio("fx", &[]), false)
+        .await
+        .unwrap();
+    let r = w.alice.health_check("fx").await.unwrap();
+    assert_eq!(r.health_status, HealthStatus::Healthy);
+    let got = w.alice.get_server("fx", false).await.unwrap();
+    assert_eq!(
+        got.last_health_check_at, r.last_health_check_at,
+        "the same instant, as stored"
+    );
+    let body = serde_json::from_value(
+        json!({"config": {"command": fixture_bin().to_string_lossy(), "args": ["--tools", "1"]}}),
+    )
+    .unwrap();
+    let changed = w.alice.update_server("fx", &body, false).await.unwrap();
+    assert_eq!(changed.health_status, HealthStatus::Unknown);
+    assert_eq!(changed.last_health_check_at, None);
+    assert_eq!(status(w.alice.last_health("fx").await), 404);
+}
+
+async fn query_secrets_are_scrubbed_from_reports(b: Backend) {
+    let w = World::new(b).await;
+    // Nothing listens on port 1: the connection error names the URL.
+    w.alice
+        .create_server(
+            &remote(
+                "q",
+                ServerType::Sse,
+                "http://127.0.0.1:1/sse?api_key=QUERYSECRET",
+            ),
+            false,
+        )
+        .await
+        .unwrap();
+    let r = w.alice.health_check("q").await.unwrap();
+    assert_eq!(r.health_status, HealthStatus::Unhealthy);
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("QUERYSECRET"), "{text}");
 }

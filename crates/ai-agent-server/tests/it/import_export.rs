@@ -852,3 +852,26 @@ async fn real_corpus(b: Backend) {
     .collect();
     assert_eq!(counts, expected);
 }
+
+both_backends!(deeply_nested_file_is_a_400_and_the_server_lives);
+
+async fn deeply_nested_file_is_a_400_and_the_server_lives(b: Backend) {
+    let w = World::new(b).await;
+    let deep = format!(
+        "{{\"mcpServers\":{{\"a\":{{\"command\":\"x\",\"args\":{}{}}}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let err = w
+        .alice
+        .import(deep.into_bytes(), None, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert!(err.to_string().contains("nested more than"), "{err}");
+    assert_eq!(
+        w.alice.me().await.unwrap().name,
+        "alice",
+        "the server is still up"
+    );
+}

@@ -705,3 +705,165 @@ async fn audit_rows_per_change(b: Backend) {
         4
     );
 }
+
+both_backends!(
+    global_names_are_unique,
+    disabled_globals_are_hidden_from_others
+);
+
+async fn global_names_are_unique(b: Backend) {
+    let w = World::new(b).await;
+    let admin2 = client(&w.server, &w.server.user("root2", Role::Admin).unwrap());
+    let mut g = stdio("dup", &[]);
+    g.is_global = true;
+    w.admin.create_server(&g, false).await.unwrap();
+    let err = admin2.create_server(&g, false).await.unwrap_err();
+    assert_eq!(err.status(), Some(409), "{err}");
+    // A private server of that name is fine, and so is making it global once the other is gone.
+    admin2
+        .create_server(&stdio("dup", &[]), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        status(
+            admin2
+                .update_server("dup", &upd(json!({"is_global": true})), false)
+                .await
+        ),
+        409
+    );
+    w.admin.delete_server("dup").await.unwrap();
+    assert!(
+        admin2
+            .update_server("dup", &upd(json!({"is_global": true})), false)
+            .await
+            .unwrap()
+            .is_global
+    );
+    assert_eq!(
+        w.bob.list_servers(&Default::default()).await.unwrap().total,
+        1
+    );
+}
+
+async fn disabled_globals_are_hidden_from_others(b: Backend) {
+    let w = World::new(b).await;
+    let mut g = stdio("gh", &[("TOKEN", "t")]);
+    g.is_global = true;
+    g.is_enabled = false;
+    let s = w.admin.create_server(&g, false).await.unwrap();
+    let id = s.id.to_string();
+    assert_eq!(status(w.bob.get_server(&id, false).await), 404);
+    assert_eq!(status(w.bob.health_check(&id).await), 404);
+    assert_eq!(w.admin.get_server(&id, false).await.unwrap().name, "gh");
+}
+
+both_backends!(
+    masks_and_id_like_names_are_refused,
+    renames_racing_by_name_apply_once
+);
+
+async fn masks_and_id_like_names_are_refused(b: Backend) {
+    let w = World::new(b).await;
+    let err = w
+        .alice
+        .create_server(&stdio("m", &[("A", MASK)]), false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422));
+    assert!(err.to_string().starts_with("config.env.A:"), "{err}");
+    for name in [
+        "deadbeefdeadbeefdeadbeefdeadbeef",
+        "01a20f92-5fc1-7605-98e1-c535eea30bd1",
+    ] {
+        let err = w
+            .alice
+            .create_server(&stdio(name, &[]), false)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(422), "{name}");
+        assert!(err.to_string().starts_with("name:"), "{err}");
+    }
+    w.alice
+        .create_server(&stdio("ok", &[]), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        status(
+            w.alice
+                .update_server(
+                    "ok",
+                    &upd(json!({"name": "deadbeefdeadbeefdeadbeefdeadbeef"})),
+                    false
+                )
+                .await
+        ),
+        422
+    );
+    // Audit filters take ids only; anything else is a 400, never a database error.
+    let resp = w
+        .raw()
+        .get(w.url("/api/v1/audit-logs?resource_id=%00"))
+        .bearer_auth(&w.alice_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(
+        status(
+            w.alice
+                .list_servers(&ai_agent::client::ListParams {
+                    limit: Some(0),
+                    ..Default::default()
+                })
+                .await
+        ),
+        422
+    );
+    let resp = w
+        .raw()
+        .get(w.url("/api/v1/audit-logs?limit=0"))
+        .bearer_auth(&w.alice_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        422,
+        "the same paging rules as the server list"
+    );
+}
+
+async fn renames_racing_by_name_apply_once(b: Backend) {
+    let w = World::new(b).await;
+    w.alice
+        .create_server(&stdio("race", &[]), false)
+        .await
+        .unwrap();
+    let alice = std::sync::Arc::new(w.alice.clone());
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let c = alice.clone();
+            tokio::spawn(async move {
+                c.update_server("race", &upd(json!({"name": format!("race{i}")})), false)
+                    .await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(e) => assert_eq!(e.status(), Some(404), "{e}"),
+        }
+    }
+    assert_eq!(ok, 1, "only the first rename finds a server named 'race'");
+    assert_eq!(
+        w.alice
+            .list_servers(&Default::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}

@@ -15,8 +15,55 @@ pub struct Duplicate {
     pub key: String,
 }
 
+/// The deepest nesting of arrays and objects a config file may have. Real
+/// files need fewer than ten; the parser recurses, so an unbounded depth would
+/// let a small hostile file overflow the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Checks the nesting depth of JSONC text without parsing it (brackets in
+/// strings and comments do not count).
+fn check_depth(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!(
+                        "arrays and objects are nested more than {MAX_DEPTH} levels deep"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 /// Parses JSONC text; `Ok(None)` when it holds no value at all.
 pub fn parse(text: &str) -> Result<Option<(Value, Vec<Duplicate>)>, String> {
+    check_depth(text)?;
     let options = ParseOptions {
         allow_comments: true,
         allow_loose_object_property_names: false,
@@ -76,6 +123,23 @@ fn convert(v: ast::Value<'_>, path: &mut Vec<String>, dups: &mut Vec<Duplicate>)
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse(&deep).expect_err("too deep");
+        assert!(err.contains("nested more than 64"), "{err}");
+        let ok = format!("{{\"a\": {}{}}}", "[".repeat(60), "]".repeat(60));
+        assert!(parse(&ok).is_ok());
+        // Brackets inside strings and comments do not count.
+        let text = format!(
+            "{{\"a\": \"{}\\\"\", /* {} */ // {}\n \"b\": 1}}",
+            "[".repeat(100),
+            "{".repeat(100),
+            "[".repeat(100)
+        );
+        assert!(parse(&text).is_ok(), "{text}");
+    }
 
     #[test]
     fn reads_comments_and_trailing_commas() {
