@@ -218,6 +218,14 @@ impl Database {
         }
     }
 
+    /// Whether the database answers, for the readiness probe.
+    pub fn ping(&self) -> Result<(), AppError> {
+        self.read(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| AppError::Unavailable(format!("database: {e}")))
+        })
+    }
+
     /// Runs `f` on a connection without a transaction, for reads.
     pub fn read<T>(
         &self,

@@ -15,12 +15,6 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "operations", security(),
     responses((status = 200), (status = 503, body = mcp_model::api::ErrorBody)))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    blocking(move || {
-        state.db.read(|conn| {
-            diesel::connection::SimpleConnection::batch_execute(conn, "SELECT 1")
-                .map_err(|e| AppError::Unavailable(format!("database: {e}")))
-        })
-    })
-    .await?;
+    blocking(move || state.db.ping()).await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))
 }

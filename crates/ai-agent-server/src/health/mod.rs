@@ -108,6 +108,16 @@ impl Default for HealthSettings {
 #[error("{0}")]
 pub struct Refused(pub String);
 
+/// Why a check did not run: refused by policy (403), or every slot stayed
+/// taken for as long as the check itself may take (503: try again later).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum NotRun {
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error("{0}")]
+    Busy(String),
+}
+
 /// Runs checks within the configured bounds; one per application.
 #[derive(Debug)]
 pub struct Checker {
@@ -241,20 +251,27 @@ impl Checker {
     }
 
     /// Runs one check of `config` (with real secret values). Waits for a
-    /// free slot first; the timeout starts once the slot is had.
+    /// free slot first, at most `timeout`; the check's own timeout starts once
+    /// the slot is had.
     pub async fn check(
         &self,
         server_type: ServerType,
         config: &ServerConfig,
         owner_is_admin: bool,
         timeout: Duration,
-    ) -> Result<HealthReport, Refused> {
+    ) -> Result<HealthReport, NotRun> {
         self.precheck(config, owner_is_admin)?;
-        let _permit = self
-            .permits
-            .acquire()
+        let busy = || {
+            NotRun::Busy(format!(
+                "all {} health-check slots stayed busy for {}s; try again later",
+                self.settings.max_concurrent,
+                timeout.as_secs()
+            ))
+        };
+        let _permit = tokio::time::timeout(timeout, self.permits.acquire())
             .await
-            .map_err(|_| Refused("health checks are shutting down".into()))?;
+            .map_err(|_| busy())?
+            .map_err(|_| NotRun::Busy("health checks are shutting down".into()))?;
         let started = Instant::now();
         let phase = Phase::default();
         let outcome = match (server_type, config) {

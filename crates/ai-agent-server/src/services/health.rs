@@ -8,13 +8,13 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use mcp_model::ServerType;
 use mcp_model::api::{HealthCheckResult, HealthReport};
 
-use super::servers::{ServerRef, find_visible, row_config};
+use super::servers::{ServerRef, find_visible, row_config, row_type};
 use super::{Actor, parse_uuid, utc};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::health::NotRun;
 use crate::repository::servers::ServerRow;
 use crate::repository::{self};
 
@@ -60,15 +60,15 @@ pub async fn check_row(
 ) -> Result<HealthCheckResult, AppError> {
     let config = row_config(&state.key, &row, true)?;
     let owner_is_admin = owner_is_admin(state, &row).await?;
-    let server_type: ServerType = row
-        .server_type
-        .parse()
-        .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))?;
+    let server_type = row_type(&row)?;
     let report = state
         .health
         .check(server_type, &config, owner_is_admin, timeout)
         .await
-        .map_err(|r| AppError::Forbidden(r.0))?;
+        .map_err(|e| match e {
+            NotRun::Refused(r) => AppError::Forbidden(r.0),
+            NotRun::Busy(m) => AppError::Unavailable(m),
+        })?;
     let json = serde_json::to_string(&report).map_err(AppError::internal)?;
     let db = state.db.clone();
     let status = report.status.as_str();

@@ -16,7 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::Actor;
-use super::servers::{NewServer, new_row, row_config, seal_config, validate_create};
+use super::servers::{NewServer, new_row, row_config, row_type, seal_config, validate_create};
 use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::error::AppError;
@@ -256,10 +256,7 @@ pub fn export(
             }
         }
         servers.push(ExportServer {
-            server_type: row
-                .server_type
-                .parse()
-                .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))?,
+            server_type: row_type(&row)?,
             name: row.name,
             config,
         });

@@ -59,6 +59,13 @@ fn on_unique(name: &str) -> impl FnOnce(diesel::result::Error) -> AppError + '_ 
     }
 }
 
+/// The type of a stored row (written by us, so a bad value is a bug, not input).
+pub(crate) fn row_type(row: &ServerRow) -> Result<ServerType, AppError> {
+    row.server_type
+        .parse()
+        .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))
+}
+
 /// The stored form of a config: masked JSON, and the sealed secrets.
 pub(crate) fn seal_config(
     key: &SecretKey,
@@ -89,10 +96,7 @@ pub(crate) fn to_api(key: &SecretKey, row: ServerRow, reveal: bool) -> Result<Mc
     let config = row_config(key, &row, reveal)?;
     Ok(McpServer {
         id: parse_uuid(&row.id)?,
-        server_type: row
-            .server_type
-            .parse()
-            .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))?,
+        server_type: row_type(&row)?,
         name: row.name,
         description: row.description,
         config,
@@ -328,10 +332,7 @@ pub fn update(
     }
     let row = db.write(|conn| {
         let old = find_owned_for_update(conn, actor, server)?;
-        let old_type: ServerType = old
-            .server_type
-            .parse()
-            .map_err(|_| AppError::internal("stored server type is invalid"))?;
+        let old_type = row_type(&old)?;
         let mut changes = ServerChanges::default();
         let mut changed = Vec::new();
         if let Some(n) = req.name.as_ref().filter(|n| **n != old.name) {

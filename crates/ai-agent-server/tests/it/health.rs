@@ -855,3 +855,55 @@ async fn query_secrets_are_scrubbed_from_reports(b: Backend) {
     let text = serde_json::to_string(&r).unwrap();
     assert!(!text.contains("QUERYSECRET"), "{text}");
 }
+
+both_backends!(a_full_checker_answers_503_not_for_ever);
+
+async fn a_full_checker_answers_503_not_for_ever(b: Backend) {
+    let w = world_with(b, |s| s.health.max_concurrent = 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pid = dir.path().join("hang.pid");
+    w.alice
+        .create_server(
+            &fixture_stdio(
+                "hangs",
+                &[
+                    ("FIXTURE_HANG", "true"),
+                    ("FIXTURE_PID_FILE", pid.to_str().unwrap()),
+                ],
+            ),
+            false,
+        )
+        .await
+        .unwrap();
+    w.alice
+        .create_server(&fixture_stdio("quick", &[]), false)
+        .await
+        .unwrap();
+    let url = w.url("/api/v1/mcp-servers/hangs/health-check?timeout_secs=4");
+    let token = w.alice_token.clone();
+    let hanging = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .send()
+            .await
+    });
+    wait_for_pid(&pid).await;
+    let started = std::time::Instant::now();
+    let resp = w
+        .raw()
+        .post(w.url("/api/v1/mcp-servers/quick/health-check?timeout_secs=1"))
+        .bearer_auth(&w.alice_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(resp.text().await.unwrap().contains("slots stayed busy"));
+    assert_eq!(
+        hanging.await.unwrap().unwrap().status(),
+        200,
+        "the hanging check ends at its own timeout"
+    );
+    assert_gone(&pid);
+}
