@@ -157,7 +157,7 @@ pub fn hash_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn token_visible_prefix(token: &str) -> String {
+pub(crate) fn token_visible_prefix(token: &str) -> String {
     token.chars().take(TOKEN_VISIBLE_LEN).collect()
 }
 

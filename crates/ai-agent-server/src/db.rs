@@ -55,7 +55,7 @@ impl DatabaseUrl {
         Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
     }
 
-    pub fn is_postgres(&self) -> bool {
+    pub(crate) fn is_postgres(&self) -> bool {
         matches!(self, DatabaseUrl::Postgres(_))
     }
 
@@ -129,8 +129,8 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConn = r2d2::PooledConnection<Manager>;
+pub(crate) type Pool = r2d2::Pool<Manager>;
+pub(crate) type PooledConn = r2d2::PooledConnection<Manager>;
 
 /// The pool, plus what makes SQLite safe under concurrent writers.
 #[derive(Clone)]
@@ -185,11 +185,11 @@ impl Database {
         })
     }
 
-    pub fn url(&self) -> &DatabaseUrl {
+    pub(crate) fn url(&self) -> &DatabaseUrl {
         &self.url
     }
 
-    pub fn conn(&self) -> Result<PooledConn, AppError> {
+    pub(crate) fn conn(&self) -> Result<PooledConn, AppError> {
         self.pool
             .get()
             .map_err(|e| AppError::Unavailable(format!("database: {e}")))

@@ -6,6 +6,8 @@ use actix_web::{HttpResponse, ResponseError};
 use mcp_model::ValidationError;
 use mcp_model::api::ErrorBody;
 
+/// Every failure of a request or command; its variant picks the HTTP status, and
+/// `Internal`'s text is logged but never sent to the client.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -35,7 +37,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn internal(e: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
     }
 }

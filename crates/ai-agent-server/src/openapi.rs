@@ -36,7 +36,7 @@ use crate::handlers;
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 #[derive(Debug)]
 struct BearerAuth;
@@ -64,7 +64,7 @@ pub fn document() -> String {
     text
 }
 
-pub async fn serve() -> HttpResponse {
+pub(crate) async fn serve() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(document())

@@ -5,7 +5,7 @@ use actix_web::web;
 use crate::handlers::{audit, health, import_export, me, ops, servers};
 use crate::openapi;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
         .service(

@@ -12,20 +12,26 @@ use crate::health::HealthSettings;
 /// Read directly, never through clap, so that it cannot show up in `--help`.
 pub const SECRET_KEY_ENV: &str = "AI_AGENT_SECRET_KEY";
 
+/// Loopback by default, so that a fresh server is not reachable from the network.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
-pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+pub(crate) const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 
+/// Built once at start-up (by `main.rs` or by tests) and read-only afterwards.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database: DatabaseUrl,
     /// Holds the key file and the first admin's token (by default, beside the
     /// SQLite database).
     pub state_dir: PathBuf,
+    /// Overrides `<state_dir>/secret.key`; ignored when `AI_AGENT_SECRET_KEY` is set.
     pub secret_key_file: Option<PathBuf>,
+    /// Upper bound of the database connection pool.
     pub pool_size: u32,
+    /// The JSON body limit of every request except imports; larger bodies get a 413.
     pub max_body_bytes: usize,
     /// The largest file `POST /mcp-servers/import` accepts.
     pub max_import_bytes: usize,
+    /// actix worker threads; tests use one.
     pub workers: usize,
     /// Health-check bounds and policy (docs/health-checks.md).
     pub health: HealthSettings,
@@ -69,13 +75,15 @@ impl Settings {
         })
     }
 
+    /// Where the secrets key lives unless the environment supplies it; `rotate-key`
+    /// and tests sharing a key between instances need the same path.
     pub fn key_file(&self) -> PathBuf {
         self.secret_key_file
             .clone()
             .unwrap_or_else(|| self.state_dir.join("secret.key"))
     }
 
-    pub fn admin_token_file(&self) -> PathBuf {
+    pub(crate) fn admin_token_file(&self) -> PathBuf {
         self.state_dir.join("admin-token")
     }
 

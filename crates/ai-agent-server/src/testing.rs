@@ -17,6 +17,7 @@ use crate::settings::Settings;
 /// The environment variable naming the PostgreSQL server tests may use.
 pub const TEST_POSTGRES_ENV: &str = "AI_AGENT_TEST_POSTGRES_URL";
 
+/// The database a test runs on; `both_backends!` instantiates each test for both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -50,6 +51,7 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A fresh, empty database (a new PostgreSQL database per test), dropped with the value.
     pub fn new(backend: Backend) -> Result<Self, AppError> {
         let dir = tempfile::tempdir().map_err(AppError::internal)?;
         match backend {
@@ -90,10 +92,13 @@ impl TestDatabase {
         })
     }
 
+    /// The test's own state directory, for tests that place files beside the database.
     pub fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
 
+    /// Settings for a server over this database, sized down for tests and with stdio
+    /// checks allowed for every user (the policy's own tests set it back).
     pub fn settings(&self) -> Result<Settings, AppError> {
         let mut s = Settings::new(Some(&self.url), Some(self.dir.path()))?;
         s.state_dir = self.dir.path().to_path_buf();
@@ -141,11 +146,12 @@ impl TestServer {
         Self::start_on(TestDatabase::new(backend)?).await
     }
 
-    pub async fn start_on(db: TestDatabase) -> Result<Self, AppError> {
+    pub(crate) async fn start_on(db: TestDatabase) -> Result<Self, AppError> {
         let settings = db.settings()?;
         Self::start_with(db, settings).await
     }
 
+    /// Starts a server with settings the test changed; the server stops when the value drops.
     pub async fn start_with(db: TestDatabase, settings: Settings) -> Result<Self, AppError> {
         let state = app::open(&settings)?;
         let running = app::start(state.clone(), &settings, "127.0.0.1:0", false)?;
@@ -179,6 +185,7 @@ impl TestServer {
         services::users::create_user(&self.state.db, name, role).map(|(_, t)| t)
     }
 
+    /// Stops the server gracefully, for tests of what happens when it goes away.
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }

@@ -27,13 +27,14 @@ Exit codes:
 
 #[derive(Debug, Parser)]
 #[command(name = "ai-agent", version, about = "Manage MCP server configurations on an ai-agent server", long_about = LONG_ABOUT)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Options every subcommand accepts; they override the settings file.
 #[derive(Debug, Args)]
 pub struct GlobalOpts {
     /// Base URL of the ai-agent server [default: http://127.0.0.1:8080]
@@ -56,6 +57,7 @@ pub struct GlobalOpts {
     pub output: OutputFormat,
 }
 
+/// JSON output uses the API's own shapes, so scripts need not parse tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Table,
@@ -63,7 +65,7 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Manage MCP servers
     #[command(subcommand)]
     Mcp(McpCommand),
@@ -83,7 +85,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum McpCommand {
+pub(crate) enum McpCommand {
     /// List the servers you can see (yours and global ones)
     List(ListArgs),
     /// Register a new MCP server
@@ -107,14 +109,14 @@ pub enum McpCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct ServerRef {
+pub(crate) struct ServerRef {
     /// Server id or name
     #[arg(value_name = "ID|NAME")]
     pub server: String,
 }
 
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Only servers of this type (stdio, sse, http)
     #[arg(long = "type", value_name = "TYPE")]
     pub server_type: Option<String>,
@@ -127,7 +129,7 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct GetArgs {
+pub(crate) struct GetArgs {
     #[command(flatten)]
     pub server: ServerRef,
     /// Show the secret values (owner only)
@@ -136,7 +138,7 @@ pub struct GetArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CreateArgs {
+pub(crate) struct CreateArgs {
     /// Server name (defaults to the template's name with --from-template)
     #[arg(long)]
     pub name: Option<String>,
@@ -184,7 +186,7 @@ pub struct CreateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct UpdateArgs {
+pub(crate) struct UpdateArgs {
     #[command(flatten)]
     pub server: ServerRef,
     /// Rename the server
@@ -208,7 +210,7 @@ pub struct UpdateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct HealthCheckArgs {
+pub(crate) struct HealthCheckArgs {
     /// Server id or name
     #[arg(
         value_name = "ID|NAME",
@@ -222,7 +224,7 @@ pub struct HealthCheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The config file, or - for stdin
     #[arg(value_name = "FILE|-")]
     pub file: String,
@@ -235,7 +237,7 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// Leave out global servers
     #[arg(long)]
     pub no_global: bool,
@@ -248,7 +250,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TemplatesArgs {
+pub(crate) struct TemplatesArgs {
     /// Show only this template
     #[arg(long)]
     pub name: Option<String>,

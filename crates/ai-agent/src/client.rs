@@ -11,6 +11,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+/// Why a call failed; `Api` keeps the server's own `detail` for the CLI to print as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("invalid API URL '{url}': {reason}")]
@@ -25,6 +26,7 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// The HTTP status of an API error, for callers that treat 404 or 409 specially.
     pub fn status(&self) -> Option<u16> {
         match self {
             ClientError::Api { status, .. } => Some(*status),
@@ -33,11 +35,12 @@ impl ClientError {
     }
 }
 
-pub type Result<T> = std::result::Result<T, ClientError>;
+pub(crate) type Result<T> = std::result::Result<T, ClientError>;
 
 /// Filters of `GET /mcp-servers`.
 #[derive(Debug, Clone, Default)]
 pub struct ListParams {
+    /// Sent as given, so the server's own validation names a bad value.
     pub server_type: Option<String>,
     pub enabled: Option<bool>,
     pub limit: Option<i64>,
@@ -48,6 +51,7 @@ pub struct ListParams {
 /// Options of `GET /mcp-servers/export`.
 #[derive(Debug, Clone, Default)]
 pub struct ExportParams {
+    /// Sent explicitly: the server's default is `true`.
     pub include_global: bool,
     pub format: Option<String>,
     pub servers: Vec<String>,
@@ -57,9 +61,11 @@ pub struct ExportParams {
 #[derive(Debug, Clone)]
 pub struct Export {
     pub body: String,
+    /// `server.KEY` of each secret left as a `${KEY}` placeholder.
     pub withheld: Vec<String>,
 }
 
+/// Cheap to clone (it shares one connection pool); every call sends the bearer token, if any.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -94,6 +100,7 @@ impl Client {
         })
     }
 
+    /// The normalized base (ending in `/`), for messages that name the server.
     pub fn base_url(&self) -> &Url {
         &self.base
     }
@@ -159,10 +166,12 @@ impl Client {
         })
     }
 
+    /// `GET /me`; `login` uses it to check a token before saving it.
     pub async fn me(&self) -> Result<Me> {
         self.json(self.request(Method::GET, &["me"])).await
     }
 
+    /// `GET /mcp-servers`: one page; callers wanting all servers page through `total`.
     pub async fn list_servers(&self, p: &ListParams) -> Result<ServerList> {
         let mut q: Vec<(&str, String)> = Vec::new();
         if let Some(t) = &p.server_type {
@@ -205,6 +214,7 @@ impl Client {
         }
     }
 
+    /// `POST /mcp-servers`; `reveal` returns the real secret values instead of `***`.
     pub async fn create_server(&self, req: &CreateServer, reveal: bool) -> Result<McpServer> {
         self.json(reveal_query(
             self.request(Method::POST, &["mcp-servers"]).json(req),
@@ -213,6 +223,7 @@ impl Client {
         .await
     }
 
+    /// Accepts an id or a name, as every `{id}` path does.
     pub async fn get_server(&self, id_or_name: &str, reveal: bool) -> Result<McpServer> {
         self.json(reveal_query(
             self.request(Method::GET, &["mcp-servers", id_or_name]),
@@ -221,6 +232,7 @@ impl Client {
         .await
     }
 
+    /// `PATCH`: only the fields set in `req` change; `***` secret values keep the stored ones.
     pub async fn update_server(
         &self,
         id_or_name: &str,
@@ -235,12 +247,14 @@ impl Client {
         .await
     }
 
+    /// A soft delete on the server side; a second call gets a 404.
     pub async fn delete_server(&self, id_or_name: &str) -> Result<()> {
         self.send(self.request(Method::DELETE, &["mcp-servers", id_or_name]))
             .await
             .map(drop)
     }
 
+    /// Runs a new check now; it can take as long as the server's check timeout.
     pub async fn health_check(&self, id_or_name: &str) -> Result<HealthCheckResult> {
         self.json(self.request(Method::POST, &["mcp-servers", id_or_name, "health-check"]))
             .await
@@ -271,6 +285,7 @@ impl Client {
         self.json(req).await
     }
 
+    /// The body is the client config file itself, not JSON of ours; see [`Export`].
     pub async fn export(&self, p: &ExportParams) -> Result<Export> {
         let mut q: Vec<(&str, String)> = vec![("include_global", p.include_global.to_string())];
         if let Some(f) = &p.format {
@@ -304,6 +319,7 @@ impl Client {
         Ok(Export { body, withheld })
     }
 
+    /// All templates, or only `name` (a 404 names the known ones).
     pub async fn templates(&self, name: Option<&str>) -> Result<TemplateList> {
         let mut req = self.request(Method::GET, &["mcp-servers", "templates"]);
         if let Some(n) = name {
@@ -312,6 +328,7 @@ impl Client {
         self.json(req).await
     }
 
+    /// The caller's audit entries (an admin's: everyone's), optionally for one server.
     pub async fn audit_logs(&self, resource_id: Option<&str>) -> Result<AuditList> {
         let mut req = self.request(Method::GET, &["audit-logs"]);
         if let Some(r) = resource_id {

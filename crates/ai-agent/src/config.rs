@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exit::{CliError, CliResult};
 
-pub const DEFAULT_API_URL: &str = "http://127.0.0.1:8080";
+pub(crate) const DEFAULT_API_URL: &str = "http://127.0.0.1:8080";
 
 /// What `ai-agent login` stores.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -45,11 +45,12 @@ impl From<Code> for ExitCode {
 pub struct CliError {
     pub code: Code,
     pub message: String,
+    /// A second line suggesting what to do next, printed after the message.
     pub hint: Option<String>,
 }
 
 impl CliError {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         CliError {
             code,
             message: message.into(),
@@ -57,15 +58,15 @@ impl CliError {
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self::new(Code::Usage, message)
     }
 
-    pub fn generic(message: impl Into<String>) -> Self {
+    pub(crate) fn generic(message: impl Into<String>) -> Self {
         Self::new(Code::Generic, message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -101,7 +102,7 @@ impl From<ClientError> for CliError {
     }
 }
 
-pub type CliResult<T = Code> = Result<T, CliError>;
+pub(crate) type CliResult<T = Code> = Result<T, CliError>;
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::exit::{CliError, CliResult};
 
+/// Every command prints through this, so that `-o json` and colour rules hold everywhere.
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
     pub format: OutputFormat,
@@ -21,7 +22,7 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(format: OutputFormat) -> Self {
+    pub(crate) fn new(format: OutputFormat) -> Self {
         let terminal = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Output {
@@ -31,7 +32,7 @@ impl Output {
         }
     }
 
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         self.format == OutputFormat::Json
     }
 
@@ -51,13 +52,13 @@ impl Output {
             })
     }
 
-    pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> CliResult<()> {
+    pub(crate) fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> CliResult<()> {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| CliError::generic(format!("cannot encode the output: {e}")))?;
         self.print(&text)
     }
 
-    pub fn table(&self) -> Table {
+    pub(crate) fn table(&self) -> Table {
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED);
         if self.terminal {
@@ -84,7 +85,7 @@ impl Output {
         })
     }
 
-    pub fn servers(&self, items: &[McpServer]) -> String {
+    pub(crate) fn servers(&self, items: &[McpServer]) -> String {
         if items.is_empty() {
             return "No MCP servers.".into();
         }
@@ -112,7 +113,7 @@ impl Output {
         t.to_string()
     }
 
-    pub fn server(&self, s: &McpServer) -> String {
+    pub(crate) fn server(&self, s: &McpServer) -> String {
         let mut t = self.table();
         let mut row = |k: &str, v: Cell| {
             t.add_row(vec![Cell::new(k), v]);
@@ -148,7 +149,7 @@ impl Output {
         t.to_string()
     }
 
-    pub fn health(&self, h: &HealthCheckResult) -> String {
+    pub(crate) fn health(&self, h: &HealthCheckResult) -> String {
         let r = &h.report;
         let mut t = self.table();
         let mut row = |k: &str, v: Cell| {
@@ -216,7 +217,7 @@ impl Output {
         t.to_string()
     }
 
-    pub fn tools(&self, tools: &[ToolInfo]) -> String {
+    pub(crate) fn tools(&self, tools: &[ToolInfo]) -> String {
         if tools.is_empty() {
             return "No tools.".into();
         }
@@ -231,7 +232,7 @@ impl Output {
         t.to_string()
     }
 
-    pub fn templates(&self, templates: &[Template]) -> String {
+    pub(crate) fn templates(&self, templates: &[Template]) -> String {
         if templates.is_empty() {
             return "No templates.".into();
         }
@@ -249,7 +250,7 @@ impl Output {
         t.to_string()
     }
 
-    pub fn template(&self, tpl: &Template) -> String {
+    pub(crate) fn template(&self, tpl: &Template) -> String {
         let mut t = self.table();
         let mut row = |k: &str, v: String| {
             t.add_row(vec![k.to_string(), v]);
@@ -273,7 +274,7 @@ impl Output {
         t.to_string()
     }
 
-    pub fn import(&self, r: &ImportResult) -> String {
+    pub(crate) fn import(&self, r: &ImportResult) -> String {
         let mut lines = vec![format!("{} (format: {})", r.summary, r.format)];
         if !r.imported.is_empty() {
             lines.push(format!("imported: {}", r.imported.join(", ")));
@@ -293,7 +294,7 @@ impl Output {
         lines.join("\n")
     }
 
-    pub fn me(&self, me: &Me, api_url: &str) -> String {
+    pub(crate) fn me(&self, me: &Me, api_url: &str) -> String {
         let mut t = self.table();
         t.add_row(vec!["Name".to_string(), me.name.clone()]);
         t.add_row(vec!["Role".to_string(), me.role.as_str().to_string()]);

@@ -6,6 +6,8 @@ use std::io::IsTerminal;
 
 use crate::exit::{CliError, CliResult};
 
+/// Implemented by the terminal, by a refusal when there is none, and by
+/// scripted answers in tests.
 pub trait Prompter {
     /// A line of text; `None` default and `allow_empty = false` insist on an answer.
     fn input(
@@ -109,7 +111,7 @@ pub struct Scripted {
 
 #[cfg(test)]
 impl Scripted {
-    pub fn new(answers: &[&str]) -> Self {
+    pub(crate) fn new(answers: &[&str]) -> Self {
         Scripted {
             answers: answers.iter().map(|s| (*s).to_string()).collect(),
             asked: Vec::new(),

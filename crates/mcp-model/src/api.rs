@@ -12,10 +12,12 @@ use crate::{ServerConfig, ServerType};
 /// Every failed request answers with this body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// The HTTP status again, for clients that only keep the body.
     pub status: u16,
     pub detail: String,
 }
 
+/// What a user may do: only admins create global servers and see everyone's audit entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -24,6 +26,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The spelling stored in the database and used on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::User => "user",
@@ -58,6 +61,7 @@ pub enum HealthStatus {
 }
 
 impl HealthStatus {
+    /// The spelling stored in the `health_status` column; [`HealthStatus::parse`] reverses it.
     pub fn as_str(self) -> &'static str {
         match self {
             HealthStatus::Unknown => "unknown",
@@ -67,6 +71,7 @@ impl HealthStatus {
         }
     }
 
+    /// Reads the stored column back; `None` is text this version never writes.
     pub fn parse(s: &str) -> Option<Self> {
         [
             HealthStatus::Unknown,
@@ -88,10 +93,12 @@ pub struct McpServer {
     pub server_type: ServerType,
     /// Env and header values are `***` unless the owner asked `?reveal=true`.
     pub config: ServerConfig,
+    /// Visible to every user, who may shadow it with a server of the same name.
     pub is_global: bool,
     pub is_enabled: bool,
     pub health_status: HealthStatus,
     pub last_health_check_at: Option<DateTime<Utc>>,
+    /// The owner: only they may reveal its secrets.
     pub user_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -157,6 +164,7 @@ pub struct UpdateServer {
 }
 
 impl UpdateServer {
+    /// An empty PATCH changes nothing; callers refuse it rather than bump `updated_at`.
     pub fn is_empty(&self) -> bool {
         *self == UpdateServer::default()
     }
@@ -166,7 +174,7 @@ impl UpdateServer {
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer, T: Serialize>(
+    pub(crate) fn serialize<S: Serializer, T: Serialize>(
         value: &Option<Option<T>>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
@@ -176,7 +184,7 @@ mod double_option {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
         d: D,
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
@@ -191,11 +199,13 @@ pub struct AuditEntry {
     pub action: String,
     pub resource_type: String,
     pub resource_id: String,
+    /// What the action touched (the name, the changed fields), never secret values.
     #[schema(value_type = Object)]
     pub details: Value,
     pub created_at: DateTime<Utc>,
 }
 
+/// `GET /api/v1/audit-logs`: one page of entries and the number that match in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditList {
     pub items: Vec<AuditEntry>,
@@ -267,6 +277,7 @@ pub struct ImportResult {
     pub imported: Vec<String>,
     pub skipped: Vec<String>,
     pub errors: Vec<ImportError>,
+    /// The spec's one-line summary, ready to print.
     #[serde(default)]
     pub ignored: Vec<IgnoredField>,
     pub summary: String,
@@ -293,6 +304,7 @@ pub struct Template {
     pub required_args: Vec<String>,
 }
 
+/// `GET /api/v1/mcp-servers/templates`, all of them or the one asked for by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TemplateList {
     pub templates: Vec<Template>,
@@ -312,6 +324,7 @@ pub struct ToolInfo {
 pub struct HealthReport {
     pub status: HealthStatus,
     pub checked_at: DateTime<Utc>,
+    /// The whole check, from spawn or connect to the end of `tools/list`.
     pub latency_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_version: Option<String>,

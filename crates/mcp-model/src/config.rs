@@ -43,8 +43,10 @@ pub enum ServerType {
 }
 
 impl ServerType {
+    /// In a stable order, for the CLI's interactive choice of a type.
     pub const ALL: [ServerType; 3] = [ServerType::Stdio, ServerType::Sse, ServerType::Http];
 
+    /// The spelling of the API, the database and the CLI; `FromStr` also accepts clients' spellings.
     pub fn as_str(self) -> &'static str {
         match self {
             ServerType::Stdio => "stdio",
@@ -53,6 +55,7 @@ impl ServerType {
         }
     }
 
+    /// sse and http share `RemoteConfig`; only stdio spawns a process.
     pub fn is_remote(self) -> bool {
         !matches!(self, ServerType::Stdio)
     }
@@ -124,6 +127,7 @@ impl ServerConfig {
         }
     }
 
+    /// For unmasking and sealing, which rewrite the secret values in place.
     pub fn secrets_mut(&mut self) -> &mut BTreeMap<String, String> {
         match self {
             ServerConfig::Stdio(c) => &mut c.env,

@@ -3,7 +3,7 @@
 
 use crate::ValidationError;
 
-pub const MAX_NAME_LEN: usize = 64;
+pub(crate) const MAX_NAME_LEN: usize = 64;
 
 /// Checks a server name: 1–64 ASCII letters, digits, `.`, `_` or `-`,
 /// starting with a letter or digit.

@@ -89,10 +89,12 @@ pub fn all() -> Vec<Template> {
     SPECS.iter().map(build).collect()
 }
 
+/// By the template's `name`, exactly; `None` lets the caller list `names()` in its error.
 pub fn find(name: &str) -> Option<Template> {
     SPECS.iter().find(|s| s.name == name).map(build)
 }
 
+/// For error messages that tell the user which templates exist.
 pub fn names() -> Vec<&'static str> {
     SPECS.iter().map(|s| s.name).collect()
 }

@@ -4,11 +4,13 @@ use std::fmt;
 /// (`config.env.API KEY`, `name`, …) so that the message can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationError {
+    /// The path of the offending field, e.g. `config.env.API KEY`.
     pub field: String,
     pub message: String,
 }
 
 impl ValidationError {
+    /// `field` should be the path the user wrote, so the message points at it.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
@@ -42,7 +44,7 @@ pub(crate) fn check_text(field: &str, value: &str, max_len: usize) -> Result<(),
     Ok(())
 }
 
-pub const MAX_DESCRIPTION_LEN: usize = 1024;
+pub(crate) const MAX_DESCRIPTION_LEN: usize = 1024;
 
 /// Descriptions are free text of one paragraph or a few: newlines and tabs are
 /// fine, other control characters are not.

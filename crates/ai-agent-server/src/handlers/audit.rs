@@ -6,6 +6,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::services::{self, Actor};
 
+/// Query string of `GET /audit-logs`; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

@@ -9,6 +9,7 @@ use crate::services::Actor;
 use crate::services::health;
 use crate::services::servers::ServerRef;
 
+/// Query string of a health check; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct CheckParams {

@@ -18,8 +18,9 @@ use crate::services::import_export;
 #[derive(Debug, Clone, Copy)]
 pub struct ImportLimit(pub usize);
 
-pub const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+pub(crate) const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
+/// Query string of an import; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -158,6 +159,7 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(result))
 }
 
+/// Query string of an export; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -205,6 +207,7 @@ pub async fn export(
     Ok(resp.body(exported.body))
 }
 
+/// Query string of the template listing; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

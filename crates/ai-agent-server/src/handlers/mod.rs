@@ -61,7 +61,7 @@ fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
     }
 }
 
-pub fn json_config(limit: usize) -> web::JsonConfig {
+pub(crate) fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .error_handler(|err, _req| {
@@ -85,7 +85,7 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
         })
 }
 
-pub fn query_config() -> web::QueryConfig {
+pub(crate) fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
         let detail = match &err {
             QueryPayloadError::Deserialize(de) => format!("invalid query string: {de}"),
@@ -95,7 +95,7 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-pub fn path_config() -> web::PathConfig {
+pub(crate) fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
         let detail = match &err {
             PathError::Deserialize(de) => format!("invalid path: {de}"),
@@ -105,7 +105,7 @@ pub fn path_config() -> web::PathConfig {
     })
 }
 
-pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound(format!(
         "no route for {} {}",
         req.method(),

@@ -10,6 +10,7 @@ use crate::repository::servers::ListFilter;
 use crate::services::Actor;
 use crate::services::servers::{self, ListQuery, ServerRef};
 
+/// Query string of the server listing; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

@@ -29,9 +29,9 @@ use tokio::sync::Semaphore;
 
 pub use procs::ProcessRegistry;
 
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-pub const MAX_TIMEOUT_SECS: u64 = 300;
-pub const DEFAULT_MAX_CONCURRENT: usize = 8;
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const MAX_TIMEOUT_SECS: u64 = 300;
+pub(crate) const DEFAULT_MAX_CONCURRENT: usize = 8;
 /// A stdout line (one JSON-RPC message) longer than this ends the check.
 pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -82,8 +82,11 @@ impl std::str::FromStr for StdioPolicy {
 /// The knobs of health checking (see docs/health-checks.md).
 #[derive(Debug, Clone)]
 pub struct HealthSettings {
+    /// A check's time limit unless the request gives its own (at most `MAX_TIMEOUT_SECS`).
     pub timeout: Duration,
+    /// Checks running at once; a check waits for a slot at most its timeout, then gets a 503.
     pub max_concurrent: usize,
+    /// Whose stdio servers may be spawned on this host by a check.
     pub stdio: StdioPolicy,
     /// Whether remote checks may reach loopback, private and link-local addresses.
     pub allow_private: bool,
@@ -177,7 +180,7 @@ pub(crate) struct Findings {
 }
 
 impl Checker {
-    pub fn new(settings: HealthSettings) -> Self {
+    pub(crate) fn new(settings: HealthSettings) -> Self {
         let permits = Arc::new(Semaphore::new(settings.max_concurrent.max(1)));
         Checker {
             settings,
@@ -187,7 +190,7 @@ impl Checker {
         }
     }
 
-    pub fn instance(&self) -> &str {
+    pub(crate) fn instance(&self) -> &str {
         &self.instance
     }
 

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::process::Child;
 
+/// Shared by every check of one server instance, so that shutdown can kill the
+/// process groups of checks still running.
 #[derive(Debug, Clone, Default)]
 pub struct ProcessRegistry(Arc<Mutex<HashSet<i32>>>);
 

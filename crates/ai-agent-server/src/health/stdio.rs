@@ -21,7 +21,7 @@ use super::{ConvError, Failure, Findings, MAX_LINE_BYTES, Phase, conv_failure, c
 
 /// Lines and bytes of stderr kept for the report.
 pub const STDERR_LINES: usize = 50;
-pub const STDERR_BYTES: usize = 16 * 1024;
+pub(crate) const STDERR_BYTES: usize = 16 * 1024;
 
 pub(crate) async fn check(
     c: &StdioConfig,

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::schema::audit_logs;
 
+/// One audit entry as stored; rows are only ever inserted, never changed.
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = audit_logs)]
 pub struct AuditRow {
@@ -12,11 +13,12 @@ pub struct AuditRow {
     pub action: String,
     pub resource_type: String,
     pub resource_id: String,
+    /// JSON text; it never holds secret values.
     pub details: String,
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
+pub(crate) fn insert(conn: &mut DbConnection, row: &AuditRow) -> QueryResult<()> {
     diesel::insert_into(audit_logs::table)
         .values(row)
         .execute(conn)

@@ -14,16 +14,22 @@ pub struct ServerRow {
     pub user_id: String,
     pub name: String,
     pub description: Option<String>,
+    /// `ServerType::as_str` text.
     pub server_type: String,
+    /// The normalized config as JSON, secret values replaced by `***`.
     pub config: String,
+    /// The real secret values, sealed with the row id as associated data so
+    /// that they cannot be moved to another row.
     pub secrets: String,
     pub is_global: bool,
     pub is_enabled: bool,
     pub health_status: String,
     pub last_health_check_at: Option<NaiveDateTime>,
+    /// The last `HealthReport` as JSON, served by `GET …/{id}/health`.
     pub health_report: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Soft delete: set rows are invisible to every query but kept for the audit trail.
     pub deleted_at: Option<NaiveDateTime>,
 }
 
@@ -51,14 +57,14 @@ pub struct ListFilter {
     pub is_enabled: Option<bool>,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &ServerRow) -> QueryResult<()> {
+pub(crate) fn insert(conn: &mut DbConnection, row: &ServerRow) -> QueryResult<()> {
     diesel::insert_into(mcp_servers::table)
         .values(row)
         .execute(conn)
         .map(drop)
 }
 
-pub fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryResult<()> {
+pub(crate) fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryResult<()> {
     // Bound parameters per statement are limited (SQLite: 32766), so insert in chunks.
     // MultiConnection cannot express a multi-row insert, so each backend does its own.
     for chunk in rows.chunks(500) {
@@ -71,7 +77,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryResult<(
     Ok(())
 }
 
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServerRow>> {
+pub(crate) fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServerRow>> {
     mcp_servers::table
         .filter(mcp_servers::id.eq(id))
         .filter(mcp_servers::deleted_at.is_null())
@@ -120,7 +126,7 @@ pub fn find_visible_by_name(
         .optional()
 }
 
-pub fn find_own_by_name(
+pub(crate) fn find_own_by_name(
     conn: &mut DbConnection,
     user_id: &str,
     name: &str,
@@ -159,7 +165,7 @@ fn visible<'a>(user_id: &'a str, filter: &'a ListFilter) -> mcp_servers::BoxedQu
     q
 }
 
-pub fn list_visible(
+pub(crate) fn list_visible(
     conn: &mut DbConnection,
     user_id: &str,
     filter: &ListFilter,
@@ -175,13 +181,21 @@ pub fn list_visible(
     Ok((rows, total))
 }
 
-pub fn update(conn: &mut DbConnection, id: &str, changes: &ServerChanges) -> QueryResult<usize> {
+pub(crate) fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    changes: &ServerChanges,
+) -> QueryResult<usize> {
     diesel::update(mcp_servers::table.find(id))
         .set(changes)
         .execute(conn)
 }
 
-pub fn soft_delete(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub(crate) fn soft_delete(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(mcp_servers::table.find(id))
         .set((
             mcp_servers::deleted_at.eq(at),

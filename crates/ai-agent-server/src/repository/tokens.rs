@@ -5,19 +5,23 @@ use super::users::UserRow;
 use crate::db::DbConnection;
 use crate::schema::{api_tokens, users};
 
+/// An API token as stored: only its hash, so a database dump reveals no usable token.
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = api_tokens)]
 pub struct TokenRow {
     pub id: String,
     pub user_id: String,
+    /// Hex SHA-256 of the whole token; the token itself is never stored.
     pub token_hash: String,
+    /// The token's visible start: narrows the lookup and names the token to revoke.
     pub prefix: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
+    /// Revocation keeps the row as a record; authentication and listings skip it.
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &TokenRow) -> QueryResult<()> {
+pub(crate) fn insert(conn: &mut DbConnection, row: &TokenRow) -> QueryResult<()> {
     diesel::insert_into(api_tokens::table)
         .values(row)
         .execute(conn)
@@ -38,26 +42,26 @@ pub fn find_live_by_hash(
         .optional()
 }
 
-pub fn touch(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub(crate) fn touch(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::last_used_at.eq(at))
         .execute(conn)
 }
 
-pub fn live_by_prefix(conn: &mut DbConnection, prefix: &str) -> QueryResult<Vec<TokenRow>> {
+pub(crate) fn live_by_prefix(conn: &mut DbConnection, prefix: &str) -> QueryResult<Vec<TokenRow>> {
     api_tokens::table
         .filter(api_tokens::prefix.eq(prefix))
         .filter(api_tokens::revoked_at.is_null())
         .load(conn)
 }
 
-pub fn revoke(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub(crate) fn revoke(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::revoked_at.eq(at))
         .execute(conn)
 }
 
-pub fn list_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<TokenRow>> {
+pub(crate) fn list_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<TokenRow>> {
     api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order(api_tokens::created_at.asc())

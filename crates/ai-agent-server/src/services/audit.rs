@@ -11,7 +11,7 @@ use crate::db::{Database, DbConnection};
 use crate::error::AppError;
 use crate::repository::{self, audit::AuditRow};
 
-pub fn record(
+pub(crate) fn record(
     conn: &mut DbConnection,
     actor: &Actor,
     action: &str,

@@ -23,11 +23,11 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn is_admin(&self) -> bool {
+    pub(crate) fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
 
-    pub fn id_str(&self) -> String {
+    pub(crate) fn id_str(&self) -> String {
         self.id.to_string()
     }
 }
@@ -35,15 +35,17 @@ impl Actor {
 /// A validated page of a listing: the same bounds for every list endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct Page {
+    /// Already checked to be within 1..=`MAX_LIMIT`.
     pub limit: i64,
+    /// Already checked to be non-negative.
     pub offset: i64,
 }
 
 impl Page {
-    pub const DEFAULT_LIMIT: i64 = 100;
-    pub const MAX_LIMIT: i64 = 1000;
+    pub(crate) const DEFAULT_LIMIT: i64 = 100;
+    pub(crate) const MAX_LIMIT: i64 = 1000;
 
-    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self, AppError> {
+    pub(crate) fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self, AppError> {
         let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
         if !(1..=Self::MAX_LIMIT).contains(&limit) {
             return Err(mcp_model::ValidationError::new(

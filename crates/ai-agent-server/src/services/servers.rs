@@ -23,7 +23,7 @@ pub enum ServerRef {
 }
 
 impl ServerRef {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub(crate) fn parse(raw: &str) -> Result<Self, AppError> {
         if let Ok(id) = Uuid::parse_str(raw) {
             return Ok(ServerRef::Id(id));
         }
@@ -186,7 +186,7 @@ pub(crate) fn new_row(
     })
 }
 
-pub fn create(
+pub(crate) fn create(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
@@ -233,7 +233,7 @@ pub(crate) fn find_visible(
     })
 }
 
-pub fn get(
+pub(crate) fn get(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
@@ -246,14 +246,14 @@ pub fn get(
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     pub filter: ListFilter,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
     pub reveal: bool,
 }
 
-pub fn list(
+pub(crate) fn list(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
@@ -306,7 +306,7 @@ fn find_owned_for_update(
     }
 }
 
-pub fn update(
+pub(crate) fn update(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
@@ -402,7 +402,7 @@ pub fn update(
     to_api(key, row, reveal)
 }
 
-pub fn delete(db: &Database, actor: &Actor, server: &ServerRef) -> Result<(), AppError> {
+pub(crate) fn delete(db: &Database, actor: &Actor, server: &ServerRef) -> Result<(), AppError> {
     db.write(|conn| {
         let row = find_owned_for_update(conn, actor, server)?;
         repository::servers::soft_delete(conn, &row.id, repository::now())?;

@@ -57,7 +57,7 @@ fn role_of(s: &str) -> Result<Role, AppError> {
     }
 }
 
-pub fn me(user: &UserRow) -> Result<Me, AppError> {
+pub(crate) fn me(user: &UserRow) -> Result<Me, AppError> {
     Ok(Me {
         id: parse_uuid(&user.id)?,
         name: user.name.clone(),
@@ -67,7 +67,7 @@ pub fn me(user: &UserRow) -> Result<Me, AppError> {
     })
 }
 
-pub fn get_me(db: &Database, actor: &Actor) -> Result<Me, AppError> {
+pub(crate) fn get_me(db: &Database, actor: &Actor) -> Result<Me, AppError> {
     let user = db.read(|conn| Ok(repository::users::find_by_id(conn, &actor.id_str())?))?;
     me(&user.ok_or_else(|| AppError::Unauthorized("user no longer exists".into()))?)
 }

@@ -38,7 +38,7 @@ pub async fn login(ctx: &Ctx) -> CliResult {
     ok()
 }
 
-pub fn logout(ctx: &Ctx) -> CliResult {
+pub(crate) fn logout(ctx: &Ctx) -> CliResult {
     let path = ctx.config_path()?;
     let removed = config::remove(&path)?;
     if !ctx.out.json() {
@@ -51,7 +51,7 @@ pub fn logout(ctx: &Ctx) -> CliResult {
     ok()
 }
 
-pub async fn whoami(ctx: &Ctx) -> CliResult {
+pub(crate) async fn whoami(ctx: &Ctx) -> CliResult {
     let conn = ctx.connection()?;
     if conn.token.is_none() {
         return Err(

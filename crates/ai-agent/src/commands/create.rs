@@ -14,7 +14,7 @@ use crate::cli::CreateArgs;
 use crate::exit::{CliError, CliResult, Code};
 use crate::prompt::{self, Prompter};
 
-pub async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
+pub(crate) async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
     let mut prompter = prompt::for_stdin();
     let req = match &a.from_template {
         Some(name) => {

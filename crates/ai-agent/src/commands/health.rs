@@ -18,7 +18,7 @@ use crate::output::HealthRow;
 /// How many checks run at once with `--all`: each may spawn a process on the server.
 const PARALLEL: usize = 8;
 
-pub async fn check(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
+pub(crate) async fn check(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
     match &a.server {
         Some(server) if !a.all => one(ctx, server).await,
         _ => all(ctx).await,
@@ -175,7 +175,7 @@ fn summary_code(rows: &[HealthRow]) -> Code {
     }
 }
 
-pub async fn tools(ctx: &Ctx, server: &str) -> CliResult {
+pub(crate) async fn tools(ctx: &Ctx, server: &str) -> CliResult {
     let client = ctx.client()?;
     let h = match client.last_health(server).await {
         Ok(h) => h,

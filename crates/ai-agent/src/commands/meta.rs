@@ -24,11 +24,11 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-pub fn completions(shell: clap_complete::Shell) -> CliResult {
+pub(crate) fn completions(shell: clap_complete::Shell) -> CliResult {
     write_stdout(&completion_script(shell))
 }
 
-pub fn man() -> CliResult {
+pub(crate) fn man() -> CliResult {
     let page =
         man_page().map_err(|e| CliError::generic(format!("cannot render the man page: {e}")))?;
     write_stdout(&page)

@@ -49,7 +49,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn config_path(&self) -> CliResult<std::path::PathBuf> {
+    pub(crate) fn config_path(&self) -> CliResult<std::path::PathBuf> {
         config::config_path(self.global.config_file.as_deref())
     }
 
@@ -63,7 +63,7 @@ impl Ctx {
         ))
     }
 
-    pub fn client(&self) -> CliResult<Client> {
+    pub(crate) fn client(&self) -> CliResult<Client> {
         let c = self.connection()?;
         Ok(Client::new(&c.api_url, c.token)?)
     }

@@ -50,7 +50,7 @@ pub async fn list(ctx: &Ctx, a: &ListArgs) -> CliResult {
     ok()
 }
 
-pub async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
+pub(crate) async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
     let s = ctx.client()?.get_server(&a.server.server, a.reveal).await?;
     if ctx.out.json() {
         ctx.out.print_json(&s)?;
@@ -60,7 +60,7 @@ pub async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
     ok()
 }
 
-pub async fn update(ctx: &Ctx, a: &UpdateArgs) -> CliResult {
+pub(crate) async fn update(ctx: &Ctx, a: &UpdateArgs) -> CliResult {
     let req = update_request(a)?;
     let s = ctx
         .client()?
@@ -102,7 +102,7 @@ fn update_request(a: &UpdateArgs) -> CliResult<UpdateServer> {
     Ok(req)
 }
 
-pub async fn delete(ctx: &Ctx, server: &str) -> CliResult {
+pub(crate) async fn delete(ctx: &Ctx, server: &str) -> CliResult {
     ctx.client()?.delete_server(server).await?;
     if !ctx.out.json() {
         ctx.out.print(&format!("Deleted MCP server '{server}'."))?;
@@ -110,7 +110,7 @@ pub async fn delete(ctx: &Ctx, server: &str) -> CliResult {
     ok()
 }
 
-pub fn parse_type(s: &str) -> CliResult<ServerType> {
+pub(crate) fn parse_type(s: &str) -> CliResult<ServerType> {
     ServerType::from_str(s).map_err(|e| CliError::usage(format!("--type: {}", e.message)))
 }
 

@@ -8,7 +8,7 @@ use crate::cli::TemplatesArgs;
 use crate::exit::{CliError, CliResult, Code};
 use crate::prompt;
 
-pub async fn templates(ctx: &Ctx, a: &TemplatesArgs) -> CliResult {
+pub(crate) async fn templates(ctx: &Ctx, a: &TemplatesArgs) -> CliResult {
     let client = ctx.client()?;
     let list = client.templates(a.name.as_deref()).await?;
     let Some(name) = &a.name else {

@@ -10,7 +10,7 @@ use crate::cli::{ExportArgs, ImportArgs};
 use crate::client::ExportParams;
 use crate::exit::{CliError, CliResult, Code};
 
-pub async fn import(ctx: &Ctx, a: &ImportArgs) -> CliResult {
+pub(crate) async fn import(ctx: &Ctx, a: &ImportArgs) -> CliResult {
     let bytes = if a.file == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -49,7 +49,7 @@ fn partial_line(r: &ImportResult) -> String {
     )
 }
 
-pub async fn export(ctx: &Ctx, a: &ExportArgs) -> CliResult {
+pub(crate) async fn export(ctx: &Ctx, a: &ExportArgs) -> CliResult {
     let e = ctx
         .client()?
         .export(&ExportParams {

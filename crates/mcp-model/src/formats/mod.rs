@@ -42,6 +42,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, for parsing names and for messages listing the accepted ones.
     pub const ALL: [Format; 6] = [
         Format::ClaudeDesktop,
         Format::ClaudeCode,
@@ -51,6 +52,7 @@ impl Format {
         Format::Zed,
     ];
 
+    /// The name of the `format` parameter and of `ImportResult::format`.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::ClaudeDesktop => "claude-desktop",
@@ -108,6 +110,7 @@ pub struct FileError(pub String);
 pub struct Entry {
     /// The server's key in the file.
     pub name: String,
+    /// `Err` says why the entry cannot become a server; the import reports it and goes on.
     pub request: Result<CreateServer, String>,
 }
 
