@@ -281,6 +281,20 @@ impl Checker {
             (ServerType::Stdio, ServerConfig::Stdio(c)) => {
                 stdio::check(c, timeout, &phase, &self.procs).await
             }
+            // Only the client knows what `${input:host}` or `${env:URL}` stands
+            // for: such a server cannot be reached from here, which says
+            // nothing of its health.
+            (ServerType::Http | ServerType::Sse, ServerConfig::Remote(c))
+                if c.url.contains("${") =>
+            {
+                Err(Failure {
+                    status: HealthStatus::Unknown,
+                    ..Failure::unhealthy(
+                        "configure",
+                        "the URL holds placeholders that only the client fills in, so the server cannot reach it",
+                    )
+                })
+            }
             (ServerType::Http, ServerConfig::Remote(c)) => {
                 let target = remote::Target::resolve(&c.url, self.settings.allow_private).await?;
                 remote::check_streamable(target, c, timeout, &phase).await

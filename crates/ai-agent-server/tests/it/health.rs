@@ -907,3 +907,20 @@ async fn a_full_checker_answers_503_not_for_ever(b: Backend) {
     );
     assert_gone(&pid);
 }
+
+both_backends!(placeholder_urls_are_unknown_not_refused);
+
+async fn placeholder_urls_are_unknown_not_refused(b: Backend) {
+    let w = World::new(b).await;
+    w.alice
+        .create_server(
+            &remote("ph", ServerType::Http, "https://${input:host}/mcp"),
+            false,
+        )
+        .await
+        .unwrap();
+    let r = w.alice.health_check("ph").await.unwrap();
+    assert_eq!(r.health_status, HealthStatus::Unknown);
+    assert_eq!(r.report.phase.as_deref(), Some("configure"));
+    assert!(r.report.error.as_deref().unwrap().contains("placeholders"));
+}
