@@ -172,7 +172,11 @@ impl Database {
         drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
-            .min_idle(Some(1))
+            // No idle connections kept ready: r2d2 would open them on its own
+            // threads at any time, and a process exiting while one of them is
+            // inside libpq's connect crashes in OpenSSL's exit handlers
+            // (diesel-rs/diesel#3441). Connections open when first needed.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| {

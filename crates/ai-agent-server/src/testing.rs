@@ -190,3 +190,13 @@ impl TestServer {
         self.handle.stop(true).await;
     }
 }
+
+impl Drop for TestServer {
+    /// Stops the server's worker threads, so that a test binary does not
+    /// accumulate servers (and their database connections) until it exits.
+    fn drop(&mut self) {
+        // The stop command is sent when `stop` is called; awaiting the
+        // returned future would only wait for it to complete.
+        drop(self.handle.stop(false));
+    }
+}

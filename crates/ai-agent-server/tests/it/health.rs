@@ -898,7 +898,10 @@ async fn a_full_checker_answers_503_not_for_ever(b: Backend) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 503);
-    assert!(started.elapsed() < Duration::from_secs(5), "gave up after about its 1 s timeout");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "gave up after about its 1 s timeout"
+    );
     assert!(resp.text().await.unwrap().contains("slots stayed busy"));
     assert_eq!(
         hanging.await.unwrap().unwrap().status(),
