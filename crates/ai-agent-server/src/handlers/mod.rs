@@ -24,7 +24,7 @@ use crate::services::{self, Actor};
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    web::block(f).await?
+    services::off_thread(f).await
 }
 
 impl FromRequest for Actor {

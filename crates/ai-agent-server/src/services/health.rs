@@ -11,20 +11,12 @@ use futures_util::StreamExt;
 use mcp_model::api::{HealthCheckResult, HealthReport};
 
 use super::servers::{ServerRef, find_visible, row_config, row_type};
-use super::{Actor, parse_uuid, utc};
+use super::{Actor, off_thread, parse_uuid, utc};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::health::NotRun;
 use crate::repository::servers::ServerRow;
 use crate::repository::{self};
-
-async fn off_thread<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(AppError::internal)?
-}
 
 /// `POST …/{id}/health-check`: the owner, anyone for a global server, or an
 /// admin may check; others get 404 as for any server they cannot see.

@@ -62,6 +62,16 @@ impl Page {
     }
 }
 
+/// Runs blocking work (diesel, crypto) off the async executor; the one way
+/// handlers and services reach the database from async code.
+pub(crate) async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)?
+}
+
 pub(crate) fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
