@@ -8,7 +8,6 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::MASK;
 use crate::validation::{ValidationError, check_text};
 
 const MAX_COMMAND_LEN: usize = 4096;
@@ -119,31 +118,6 @@ pub enum ServerConfig {
 }
 
 impl ServerConfig {
-    /// The secret values of this config: env for stdio, headers for remote.
-    pub fn secrets(&self) -> &BTreeMap<String, String> {
-        match self {
-            ServerConfig::Stdio(c) => &c.env,
-            ServerConfig::Remote(c) => &c.headers,
-        }
-    }
-
-    /// For unmasking and sealing, which rewrite the secret values in place.
-    pub fn secrets_mut(&mut self) -> &mut BTreeMap<String, String> {
-        match self {
-            ServerConfig::Stdio(c) => &mut c.env,
-            ServerConfig::Remote(c) => &mut c.headers,
-        }
-    }
-
-    /// The same config with every secret value replaced by [`MASK`].
-    pub fn masked(&self) -> ServerConfig {
-        let mut c = self.clone();
-        for v in c.secrets_mut().values_mut() {
-            *v = MASK.to_string();
-        }
-        c
-    }
-
     /// Whether `server_type` is a type this config can have.
     pub fn fits(&self, server_type: ServerType) -> bool {
         matches!(
@@ -151,14 +125,6 @@ impl ServerConfig {
             (ServerConfig::Stdio(_), ServerType::Stdio)
                 | (ServerConfig::Remote(_), ServerType::Sse | ServerType::Http)
         )
-    }
-
-    /// The name of the secret map (`env` or `headers`), for messages.
-    pub fn secret_field(&self) -> &'static str {
-        match self {
-            ServerConfig::Stdio(_) => "env",
-            ServerConfig::Remote(_) => "headers",
-        }
     }
 }
 
@@ -425,18 +391,20 @@ pub fn validate_header_name(name: &str) -> Result<(), String> {
 pub fn validate_url(raw: &str) -> Result<url::Url, ValidationError> {
     let field = "config.url";
     check_text(field, raw, MAX_URL_LEN)?;
+    // Query values are secrets: messages show the URL without them.
+    let shown = crate::secrets::masked_url(raw);
     let url = url::Url::parse(raw)
-        .map_err(|e| ValidationError::new(field, format!("Invalid URL '{raw}': {e}")))?;
+        .map_err(|e| ValidationError::new(field, format!("Invalid URL '{shown}': {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ValidationError::new(
             field,
-            format!("Invalid URL '{raw}': the scheme must be http or https"),
+            format!("Invalid URL '{shown}': the scheme must be http or https"),
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(ValidationError::new(
             field,
-            format!("Invalid URL '{raw}': a host is required"),
+            format!("Invalid URL '{shown}': a host is required"),
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -460,6 +428,7 @@ pub fn validate_url_with_placeholders(raw: &str) -> Result<(), ValidationError> 
         return validate_url(raw).map(drop);
     }
     check_text("config.url", raw, MAX_URL_LEN)?;
+    let shown = crate::secrets::masked_url(raw);
     if raw.starts_with("${") {
         return Ok(());
     }
@@ -475,7 +444,7 @@ pub fn validate_url_with_placeholders(raw: &str) -> Result<(), ValidationError> 
             None => {
                 return Err(ValidationError::new(
                     "config.url",
-                    format!("Invalid URL '{raw}': a '${{' placeholder is not closed"),
+                    format!("Invalid URL '{shown}': a '${{' placeholder is not closed"),
                 ));
             }
         }
@@ -484,48 +453,9 @@ pub fn validate_url_with_placeholders(raw: &str) -> Result<(), ValidationError> 
     validate_url(&plain).map(drop).map_err(|_| {
         ValidationError::new(
             "config.url",
-            format!("Invalid URL '{raw}': with its placeholders filled in it is no http(s) URL with a host"),
+            format!("Invalid URL '{shown}': with its placeholders filled in it is no http(s) URL with a host"),
         )
     })
-}
-
-/// Refuses a config holding the mask as a secret value: stored, it would
-/// replace a real secret with `***`. (An update may send masks back; see
-/// [`unmask_from`].)
-pub fn reject_masks(config: &ServerConfig) -> Result<(), ValidationError> {
-    match config.secrets().iter().find(|(_, v)| *v == MASK) {
-        Some((k, _)) => Err(ValidationError::new(
-            format!("config.{}.{k}", config.secret_field()),
-            format!("is the mask '{MASK}', not a value; give the real value"),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Fills masked values (`***`) in `new` from `old`, so that a config fetched
-/// masked and sent back changed elsewhere keeps its secrets. A masked value
-/// with nothing to fill it from is an error: storing `***` would lose the secret.
-pub fn unmask_from(new: &mut ServerConfig, old: &ServerConfig) -> Result<(), ValidationError> {
-    let field = new.secret_field();
-    let old_secrets = if new.fits(ServerType::Stdio) == old.fits(ServerType::Stdio) {
-        Some(old.secrets())
-    } else {
-        None
-    };
-    for (k, v) in new.secrets_mut().iter_mut() {
-        if v == MASK {
-            match old_secrets.and_then(|s| s.get(k)) {
-                Some(real) => v.clone_from(real),
-                None => {
-                    return Err(ValidationError::new(
-                        format!("config.{field}.{k}"),
-                        format!("is the mask '{MASK}' but no stored value exists to keep"),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -747,28 +677,5 @@ mod tests {
         );
         assert_eq!(infer_server_type(&json!({})), Ok(None));
         assert!(infer_server_type(&json!({"type": "ws"})).is_err());
-    }
-
-    #[test]
-    fn masking_and_unmasking() {
-        let old = normalize(
-            ServerType::Stdio,
-            &json!({"command": "x", "env": {"A": "secret"}}),
-        )
-        .expect("valid");
-        let masked = old.masked();
-        assert_eq!(masked.secrets().get("A").map(String::as_str), Some(MASK));
-        let mut new = masked.clone();
-        unmask_from(&mut new, &old).expect("fills");
-        assert_eq!(new, old);
-        let mut other = normalize(
-            ServerType::Stdio,
-            &json!({"command": "x", "env": {"B": MASK}}),
-        )
-        .expect("valid");
-        assert_eq!(
-            unmask_from(&mut other, &old).expect_err("no value").field,
-            "config.env.B"
-        );
     }
 }

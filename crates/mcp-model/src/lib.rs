@@ -9,12 +9,13 @@ pub mod api;
 pub mod config;
 pub mod formats;
 pub mod name;
+pub mod secrets;
 pub mod templates;
 pub mod validation;
 
 pub use config::{RemoteConfig, ServerConfig, ServerType, StdioConfig};
 pub use validation::ValidationError;
 
-/// The value shown in place of a secret (an env or header value) to anyone who
+/// The value shown in place of a secret (an env, header or URL query value) to anyone who
 /// did not ask for, or may not see, the real one.
 pub const MASK: &str = "***";

@@ -195,7 +195,7 @@ mod tests {
         let env = [("POSTGRES_URL".to_string(), "postgresql://h/db".to_string())].into();
         let c = pg.instantiate(&env, &BTreeMap::new()).expect("ok");
         assert_eq!(
-            c.secrets().get("POSTGRES_URL").map(String::as_str),
+            c.secret_values().get("POSTGRES_URL").map(String::as_str),
             Some("postgresql://h/db")
         );
     }

@@ -95,7 +95,7 @@ fn vscode_inputs(servers: &[&ExportServer]) -> Value {
             ServerConfig::Remote(c) => input_refs(&c.url, &mut plain),
         }
         s.config
-            .secrets()
+            .secret_values()
             .values()
             .for_each(|v| input_refs(v, &mut secret));
         for id in plain {
