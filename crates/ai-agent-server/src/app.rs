@@ -12,6 +12,7 @@ use crate::crypto::{self, SecretKey};
 use crate::db::Database;
 use crate::error::AppError;
 use crate::health::Checker;
+use crate::limits::{Limits, RateLimiter};
 use crate::settings::Settings;
 use crate::{handlers, routes, services};
 
@@ -22,33 +23,58 @@ pub struct AppState {
     pub key: SecretKey,
     /// Runs health checks within their bounds; tracks their child processes.
     pub health: Arc<Checker>,
+    /// Per-token request rate and per-user server count.
+    pub limits: Arc<Limits>,
 }
 
-/// Opens the database (running migrations) and the secrets key.
+/// Opens the database (running migrations) and the secrets key that
+/// database was sealed with (see [`services::keys`]).
 pub fn open(settings: &Settings) -> Result<AppState, AppError> {
     let db = Database::open(&settings.database, settings.pool_size)?;
-    let (key, created) = settings.load_key()?;
+    let (key, created) = services::keys::load_for(&db, &settings.key_source())?;
     if let Some(path) = created {
-        tracing::info!(path = %path.display(), "created a new secrets key file; back it up: without it stored secrets cannot be decrypted");
+        tracing::info!(path = %path.display(), "created a new secrets key file for this new database; back it up: without it stored secrets cannot be decrypted");
+    }
+    let moved = services::maintenance::seal_query_values(&db, &key)?;
+    if moved > 0 {
+        tracing::info!(
+            servers = moved,
+            "moved URL query values into the sealed secrets"
+        );
     }
     Ok(AppState {
         db,
         key,
         health: Arc::new(Checker::new(settings.health.clone())),
+        limits: Arc::new(Limits {
+            rate: settings.rate_limit_per_minute.map(RateLimiter::new),
+            max_servers_per_user: settings.max_servers_per_user,
+        }),
     })
 }
 
 /// On an empty database, creates the first admin and writes its token to a
-/// private file; returns that file's path when it did.
+/// private file, both or neither; returns that file's path when it did.
+/// An existing token file (another database's first admin) is never
+/// replaced: the token then goes to a file named for this database.
 pub fn bootstrap(state: &AppState, settings: &Settings) -> Result<Option<PathBuf>, AppError> {
-    match services::users::bootstrap_admin(&state.db)? {
-        Some(token) => {
-            let path = settings.admin_token_file();
+    let path = settings.admin_token_file();
+    let path = if path.exists() {
+        let digest = crypto::hash_token(&settings.database.redacted());
+        path.with_file_name(format!("admin-token-{}", &digest[..8]))
+    } else {
+        path
+    };
+    services::users::bootstrap_admin(
+        &state.db,
+        |token| {
             crypto::write_private_file(&path, &format!("{token}\n"))?;
-            Ok(Some(path))
-        }
-        None => Ok(None),
-    }
+            Ok(path.clone())
+        },
+        |written| {
+            let _ = std::fs::remove_file(written);
+        },
+    )
 }
 
 /// A started server and the address it really bound (useful with port 0).
@@ -92,6 +118,12 @@ pub fn start(
             .wrap(Logger::new("%r %s %b %Dms").log_target("ai_agent_server::http"))
     })
     .workers(settings.workers)
+    // A client gets 10 s to send its request head and 5 s to close; an
+    // idle keep-alive connection is dropped after 75 s. A slow client can
+    // hold a connection no longer than that.
+    .client_request_timeout(std::time::Duration::from_secs(10))
+    .client_disconnect_timeout(std::time::Duration::from_secs(5))
+    .keep_alive(std::time::Duration::from_secs(75))
     .shutdown_timeout(10)
     .bind(bind)
     .map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;

@@ -22,6 +22,7 @@ const VERSION: &str = "v1";
 #[derive(Clone)]
 pub struct SecretKey {
     cipher: XChaCha20Poly1305,
+    fingerprint: String,
 }
 
 impl std::fmt::Debug for SecretKey {
@@ -44,7 +45,29 @@ impl SecretKey {
         }
         let cipher = XChaCha20Poly1305::new_from_slice(&bytes)
             .map_err(|_| AppError::Config("secret key has the wrong length".into()))?;
-        Ok(SecretKey { cipher })
+        Ok(SecretKey {
+            cipher,
+            fingerprint: fingerprint(&bytes),
+        })
+    }
+
+    /// Names the key without revealing it: the database records it, so
+    /// that a start with another key (or none) fails instead of sealing new
+    /// secrets with a key the old ones do not open.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The key in `path`, which must exist: for a database that already
+    /// holds secrets, a missing key file is an error, never a new key.
+    pub fn load(path: &Path) -> Result<Self, AppError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            AppError::Config(format!(
+                "cannot read secret key file {}: {e}",
+                path.display()
+            ))
+        })?;
+        Self::from_base64(&text)
     }
 
     /// A new random key, as base64 text.
@@ -121,11 +144,25 @@ impl SecretKey {
     }
 }
 
-/// Writes a file readable by its owner only, refusing to replace one.
+/// A domain-separated hash of the key's bytes, 16 hex digits.
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"ai-agent secrets key fingerprint v1\0");
+    h.update(bytes);
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes a file readable by its owner only, refusing to replace one; a
+/// folder it creates is private too.
 pub fn write_private_file(path: &Path, contents: &str) -> Result<(), AppError> {
     let err = |e: std::io::Error| AppError::Config(format!("cannot write {}: {e}", path.display()));
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+            .create(dir)
+            .map_err(err)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -95,13 +95,14 @@ impl Manager {
     }
 
     fn connect_postgres(url: &str) -> Result<DbConnection, diesel::ConnectionError> {
-        // libpq waits for ever on an unreachable host unless told otherwise.
+        // libpq waits for ever on an unreachable host unless told otherwise;
+        // a request should learn of an outage within about two seconds.
         let url = if url.contains("connect_timeout=") {
             url.to_string()
         } else if url.contains('?') {
-            format!("{url}&connect_timeout=5")
+            format!("{url}&connect_timeout=2")
         } else {
-            format!("{url}?connect_timeout=5")
+            format!("{url}?connect_timeout=2")
         };
         diesel::PgConnection::establish(&url).map(DbConnection::Pg)
     }
@@ -124,8 +125,11 @@ impl r2d2::ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// As diesel's own manager: a connection dropped while its thread
+    /// panics, or still inside a transaction (a `BEGIN IMMEDIATE` left open
+    /// would hold SQLite's write lock for ever), never returns to the pool.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -142,7 +146,12 @@ pub struct Database {
     /// matter the busy timeout. Serializing write transactions in the process
     /// avoids that. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
+    /// When the readiness probe's write last succeeded.
+    probed: Arc<Mutex<Option<std::time::Instant>>>,
 }
+
+/// How long a successful readiness write is trusted.
+pub const PROBE_TTL: Duration = Duration::from_secs(5);
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,11 +165,11 @@ impl Database {
     /// Opens the pool and runs pending migrations. Fails within a few seconds,
     /// with the backend's own message, when the database cannot be reached.
     pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, AppError> {
+        // A `file:` URI (e.g. `?mode=ro`) is SQLite's to interpret.
         if let DatabaseUrl::Sqlite(path) = url
-            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !path.starts_with("file:")
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| AppError::Config(format!("cannot create {}: {e}", dir.display())))?;
+            private_sqlite_file(path)?;
         }
         let manager = Manager { url: url.clone() };
         // Connect once up front so that a bad URL fails with its real error
@@ -177,26 +186,39 @@ impl Database {
             // inside libpq's connect crashes in OpenSSL's exit handlers
             // (diesel-rs/diesel#3441). Connections open when first needed.
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(10))
+            // SQLite waits out its busy timeout inside a connection; a
+            // PostgreSQL outage should answer 503 quickly instead.
+            .connection_timeout(Duration::from_secs(if url.is_postgres() { 2 } else { 10 }))
             .build(manager)
             .map_err(|e| {
                 AppError::Config(format!("cannot open database {}: {e}", url.redacted()))
             })?;
-        Ok(Database {
+        let db = Database {
             pool,
             url: url.clone(),
             write_lock: (!url.is_postgres()).then(|| Arc::new(Mutex::new(()))),
-        })
+            probed: Arc::default(),
+        };
+        db.probe_write().map_err(|e| {
+            AppError::Config(format!(
+                "the database {} does not take writes ({e}); check that its file and folder are writable and the disk has space",
+                url.redacted()
+            ))
+        })?;
+        Ok(db)
     }
 
     pub(crate) fn url(&self) -> &DatabaseUrl {
         &self.url
     }
 
+    /// A pooled connection. When none can be had, the driver's text (host,
+    /// port, database name) goes to the log only: the answer is generic.
     pub(crate) fn conn(&self) -> Result<PooledConn, AppError> {
-        self.pool
-            .get()
-            .map_err(|e| AppError::Unavailable(format!("database: {e}")))
+        self.pool.get().map_err(|e| {
+            tracing::warn!(error = %e, "no database connection");
+            AppError::Unavailable("the database is unavailable; try again shortly".into())
+        })
     }
 
     /// Runs `f` in one transaction that may write.
@@ -210,24 +232,64 @@ impl Database {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let mut conn = self.conn()?;
+        // The lock first: writers waiting for it must not hold pooled
+        // connections that readers and authentication need meanwhile.
         let _guard = self.write_lock.as_ref().map(|lock| {
             lock.lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         });
+        let mut conn = self.conn()?;
         let conn: &mut DbConnection = &mut conn;
-        match conn {
+        let result = match conn {
             DbConnection::Pg(_) => conn.transaction(f),
             DbConnection::Sqlite(_) => sqlite_immediate(conn, f),
+        };
+        // A write that failed for want of space or access makes readiness
+        // probe again rather than trust its last success.
+        if let Err(AppError::InsufficientStorage(_) | AppError::Unavailable(_)) = &result
+            && let Ok(mut at) = self.probed.lock()
+        {
+            *at = None;
         }
+        result
     }
 
-    /// Whether the database answers, for the readiness probe.
-    pub fn ping(&self) -> Result<(), AppError> {
+    /// Whether the database answers and takes a write, for the readiness
+    /// probe: a read-only file or a full disk answers reads but loses every
+    /// change. The answer is checked on every probe; the write (one small
+    /// row) at most every [`PROBE_TTL`], and again after any failed write.
+    pub fn ready(&self) -> Result<(), AppError> {
         self.read(|conn| {
-            conn.batch_execute("SELECT 1")
-                .map_err(|e| AppError::Unavailable(format!("database: {e}")))
-        })
+            conn.batch_execute("SELECT 1").map_err(|e| {
+                tracing::warn!(error = %e, "readiness: the database does not answer");
+                AppError::Unavailable("the database is unavailable; try again shortly".into())
+            })
+        })?;
+        let fresh = self
+            .probed
+            .lock()
+            .ok()
+            .and_then(|at| *at)
+            .is_some_and(|at| at.elapsed() < PROBE_TTL);
+        if fresh {
+            return Ok(());
+        }
+        self.probe_write()
+    }
+
+    fn probe_write(&self) -> Result<(), AppError> {
+        self.write(|conn| {
+            let now = crate::repository::now().to_string();
+            Ok(crate::repository::meta::set(
+                conn,
+                crate::repository::meta::READY_PROBE,
+                &now,
+            )?)
+        })?;
+        if let Ok(mut at) = self.probed.lock() {
+            *at = Some(std::time::Instant::now());
+        }
+        Ok(())
     }
 
     /// Runs `f` on a connection without a transaction, for reads.
@@ -269,10 +331,73 @@ fn sqlite_immediate<T>(
     }
 }
 
+/// Any number, the same in every instance: the advisory lock that makes
+/// instances starting together over one PostgreSQL migrate one at a time
+/// (diesel's `run_pending_migrations` is not safe to run concurrently).
+const MIGRATION_LOCK: i64 = 0x6169_6167_656e_7431;
+
 fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
-    let result = match conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    let fail =
+        |e: &dyn std::fmt::Display| AppError::Config(format!("database migration failed: {e}"));
+    match conn {
+        // SQLite migrations run inside a transaction that takes the file's
+        // write lock; that serializes them.
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(drop)
+            .map_err(|e| fail(&e)),
+        DbConnection::Pg(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                .map_err(|e| fail(&e))?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(drop)
+                .map_err(|e| fail(&e));
+            let unlocked = c
+                .batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                .map_err(|e| fail(&e));
+            result.and(unlocked)
+        }
+    }
+}
+
+/// The SQLite file and its folder, private to this user: the file is
+/// created 0600 before SQLite opens it (SQLite gives its `-wal` and `-shm`
+/// files the database file's mode), and files left looser by an earlier
+/// version are tightened.
+fn private_sqlite_file(path: &Path) -> Result<(), AppError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    let err = |what: &Path, e: std::io::Error| {
+        AppError::Config(format!("cannot prepare {}: {e}", what.display()))
     };
-    result.map_err(|e| AppError::Config(format!("database migration failed: {e}")))
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| err(dir, e))?;
+    }
+    if !path.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| err(path, e))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        if let Ok(meta) = std::fs::metadata(&p)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| err(&p, e))?;
+        }
+    }
+    Ok(())
 }

@@ -26,6 +26,16 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Invalid(#[from] ValidationError),
+    /// A limit on how much a caller may do at once or per minute; worth
+    /// retrying after `retry_after_secs`.
+    #[error("{detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
+    /// The database's disk is full: nothing was written.
+    #[error("{0}")]
+    InsufficientStorage(String),
     /// The database or another dependency is out of reach; worth retrying.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -58,12 +68,23 @@ impl From<diesel::result::Error> for AppError {
             }
             other => {
                 let msg = other.to_string();
-                // SQLite reports a lock it waited too long for as an unknown error.
+                // SQLite reports these as unknown errors with sqlite3_errstr's
+                // fixed texts; PostgreSQL's disk-full text comes from the OS.
                 if msg.contains("database is locked")
                     || msg.contains("database is busy")
                     || msg.contains("deadlock detected")
                 {
                     AppError::Unavailable("database is busy, please retry".into())
+                } else if msg.contains("database or disk is full")
+                    || msg.contains("No space left on device")
+                {
+                    tracing::error!(cause = %msg, "database write failed: disk full");
+                    AppError::InsufficientStorage(
+                        "the database's disk is full: nothing was written; retry once the operator has freed space".into(),
+                    )
+                } else if msg.contains("readonly database") || msg.contains("read-only") {
+                    tracing::error!(cause = %msg, "database write failed: read-only");
+                    AppError::Unavailable("the database is read-only: nothing was written".into())
                 } else {
                     AppError::Internal(msg)
                 }
@@ -83,6 +104,8 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -98,6 +121,12 @@ impl ResponseError for AppError {
         let mut resp = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
             resp.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let AppError::TooManyRequests {
+            retry_after_secs, ..
+        } = self
+        {
+            resp.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
         resp.json(ErrorBody {
             status: status.as_u16(),

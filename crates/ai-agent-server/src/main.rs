@@ -45,6 +45,12 @@ enum Command {
         /// Worker threads (default: one per CPU).
         #[arg(long, env = "AI_AGENT_WORKERS")]
         workers: Option<usize>,
+        /// Requests per minute one API token may make; more get a 429 with Retry-After (0: no limit, the default).
+        #[arg(long, env = "AI_AGENT_RATE_LIMIT", default_value_t = 0)]
+        rate_limit: u32,
+        /// Servers one user may own (0: no limit, the default).
+        #[arg(long, env = "AI_AGENT_MAX_SERVERS_PER_USER", default_value_t = 0)]
+        max_servers_per_user: u64,
         #[command(flatten)]
         health: HealthArgs,
     },
@@ -79,12 +85,17 @@ struct HealthArgs {
     /// Health checks running at once; more wait for a slot.
     #[arg(long, env = "AI_AGENT_HEALTH_MAX_CONCURRENT", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
     health_max_concurrent: u64,
+    /// Health checks one user may run at once (at most one less than the
+    /// total, so no user can take every slot); more wait, then get a 429.
+    #[arg(long, env = "AI_AGENT_HEALTH_MAX_PER_USER", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    health_max_per_user: u64,
     /// Which stdio servers a check may spawn: admins (servers owned by an
     /// admin), on (any), off, or allow:npx,uvx,… (these commands, any owner).
     #[arg(long, env = "AI_AGENT_HEALTH_STDIO", default_value = "admins")]
     health_stdio: StdioPolicy,
-    /// Whether remote checks may reach loopback, private and link-local addresses.
-    #[arg(long, env = "AI_AGENT_HEALTH_ALLOW_PRIVATE", default_value_t = true, action = clap::ArgAction::Set)]
+    /// Whether every user's remote checks may reach loopback, private,
+    /// link-local and reserved addresses (default: only for servers an admin owns).
+    #[arg(long, env = "AI_AGENT_HEALTH_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
     health_allow_private: bool,
     /// Check every enabled server this often, in seconds (0: never, the default).
     #[arg(long, env = "AI_AGENT_HEALTH_INTERVAL_SECS", default_value_t = 0)]
@@ -96,6 +107,7 @@ impl HealthArgs {
         HealthSettings {
             timeout: Duration::from_secs(self.health_timeout),
             max_concurrent: usize::try_from(self.health_max_concurrent).unwrap_or(8),
+            max_per_user: usize::try_from(self.health_max_per_user).unwrap_or(2),
             stdio: self.health_stdio,
             allow_private: self.health_allow_private,
             interval: (self.health_interval_secs > 0)
@@ -145,13 +157,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// Every log line goes through the redaction of running checks' secrets
+/// (whichever crate logs it); colour only on a terminal, never with NO_COLOR.
 fn init_tracing() {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("AI_AGENT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("AI_AGENT_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_ansi(colour)
+        .with_writer(ai_agent_server::redact::ScrubbingWriter);
     if json {
         builder.json().init();
     } else {
@@ -173,11 +190,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Serve {
             bind,
             workers,
+            rate_limit,
+            max_servers_per_user,
             health,
         } => {
             if let Some(w) = workers {
                 settings.workers = w.max(1);
             }
+            settings.rate_limit_per_minute = (rate_limit > 0).then_some(rate_limit);
+            settings.max_servers_per_user =
+                (max_servers_per_user > 0).then_some(max_servers_per_user);
             settings.health = health.settings();
             serve(settings, &bind)
         }

@@ -71,5 +71,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     mcp_servers,
     audit_logs,
-    health_leases
+    health_leases,
+    meta
 );
+
+diesel::table! {
+    meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}

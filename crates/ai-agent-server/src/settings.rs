@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::crypto::SecretKey;
 use crate::db::DatabaseUrl;
 use crate::error::AppError;
 use crate::health::HealthSettings;
@@ -35,6 +34,10 @@ pub struct Settings {
     pub workers: usize,
     /// Health-check bounds and policy (docs/health-checks.md).
     pub health: HealthSettings,
+    /// Requests per minute per API token; `None`: no limit.
+    pub rate_limit_per_minute: Option<u32>,
+    /// Servers one user may own; `None`: no limit.
+    pub max_servers_per_user: Option<u64>,
 }
 
 impl Settings {
@@ -72,6 +75,8 @@ impl Settings {
             max_import_bytes: crate::handlers::import_export::DEFAULT_IMPORT_LIMIT,
             workers: std::thread::available_parallelism().map_or(2, usize::from),
             health: HealthSettings::default(),
+            rate_limit_per_minute: None,
+            max_servers_per_user: None,
         })
     }
 
@@ -87,18 +92,12 @@ impl Settings {
         self.state_dir.join("admin-token")
     }
 
-    /// The secrets key from the environment, else from the key file, which is
-    /// created on first use. Says whether it created one.
-    pub fn load_key(&self) -> Result<(SecretKey, Option<PathBuf>), AppError> {
-        if let Ok(text) = std::env::var(SECRET_KEY_ENV) {
-            return Ok((
-                SecretKey::from_base64(&text)
-                    .map_err(|e| AppError::Config(format!("{SECRET_KEY_ENV}: {e}")))?,
-                None,
-            ));
+    /// Where the secrets key comes from: the environment, else the key file.
+    pub fn key_source(&self) -> crate::services::keys::KeySource {
+        use crate::services::keys::KeySource;
+        match std::env::var(SECRET_KEY_ENV) {
+            Ok(text) => KeySource::Env(text),
+            Err(_) => KeySource::File(self.key_file()),
         }
-        let path = self.key_file();
-        let (key, created) = SecretKey::load_or_create(&path)?;
-        Ok((key, created.then_some(path)))
     }
 }

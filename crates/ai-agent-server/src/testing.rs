@@ -107,6 +107,8 @@ impl TestDatabase {
         // Tests check stdio fixtures owned by plain users; the policy itself
         // is tested by setting it back.
         s.health.stdio = crate::health::StdioPolicy::On;
+        // The fixtures listen on loopback; the address policy's own tests set it back.
+        s.health.allow_private = true;
         Ok(s)
     }
 

@@ -78,6 +78,14 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
     if opts.hang {
         std::future::pending::<()>().await;
     }
+    if opts.echo {
+        let mut text = format!("{} {}\n", req.method(), req.uri());
+        for (k, v) in req.headers() {
+            text.push_str(&format!("{k}: {}\n", String::from_utf8_lossy(v.as_bytes())));
+        }
+        // JSON by its content type, so that a client reads the body.
+        return full(StatusCode::OK, "application/json", text);
+    }
     if let Some(code) = opts.status {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = full(status, "text/plain", format!("status {code} as asked\n"));

@@ -72,6 +72,11 @@ pub struct Opts {
     /// Write this many lines to stderr before serving.
     #[arg(long, env = "FIXTURE_STDERR_FLOOD", default_value_t = 0)]
     pub stderr_flood: usize,
+    /// Reflect what the client sent, as a hostile or careless server would:
+    /// http/sse answer every request with its URI and headers as plain
+    /// text; stdio writes its environment to stderr and stdout, then exits 1.
+    #[arg(long, env = "FIXTURE_ECHO")]
+    pub echo: bool,
 }
 
 fn main() -> ExitCode {
@@ -96,6 +101,13 @@ fn main() -> ExitCode {
         for i in 0..opts.stderr_flood {
             let _ = writeln!(err, "mcp-fixture: flood line {i} {}", "x".repeat(64));
         }
+    }
+    if opts.echo && matches!(opts.transport, Transport::Stdio) {
+        for (k, v) in std::env::vars() {
+            eprintln!("mcp-fixture env: {k}={v}");
+            println!("not JSON-RPC: {k}={v}");
+        }
+        return ExitCode::FAILURE;
     }
     if let Some(code) = opts.exit_code {
         eprintln!("mcp-fixture: exiting with code {code} as asked");

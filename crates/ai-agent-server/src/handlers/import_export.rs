@@ -149,6 +149,7 @@ pub async fn import(
         import_export::import(
             &state.db,
             &state.key,
+            &state.limits,
             &actor,
             &file,
             format,

@@ -37,7 +37,15 @@ impl FromRequest for Actor {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let token = token?;
-            blocking(move || services::users::authenticate(&state.db, &token)).await
+            let hash = crate::crypto::hash_token(&token);
+            let db = state.db.clone();
+            let actor = blocking(move || services::users::authenticate(&db, &token)).await?;
+            // Counted per token once it is known to be one, so that made-up
+            // tokens cannot fill the limiter's table.
+            if let Some(rate) = &state.limits.rate {
+                rate.take(&hash)?;
+            }
+            Ok(actor)
         })
     }
 }

@@ -63,9 +63,17 @@ pub async fn create(
     body: web::Json<CreateServer>,
 ) -> Result<HttpResponse, AppError> {
     let reveal = q.reveal;
-    let server =
-        blocking(move || servers::create(&state.db, &state.key, &actor, body.into_inner(), reveal))
-            .await?;
+    let server = blocking(move || {
+        servers::create(
+            &state.db,
+            &state.key,
+            &state.limits,
+            &actor,
+            body.into_inner(),
+            reveal,
+        )
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/mcp-servers/{}", server.id)))
         .json(server))

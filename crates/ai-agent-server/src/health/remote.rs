@@ -28,8 +28,9 @@ pub(crate) struct Target {
 
 impl Target {
     pub(crate) async fn resolve(raw: &str, allow_private: bool) -> Result<Target, Refused> {
+        let shown = mcp_model::secrets::masked_url(raw);
         let url = url::Url::parse(raw)
-            .map_err(|e| Refused(format!("the server's URL '{raw}' is not valid: {e}")))?;
+            .map_err(|e| Refused(format!("the server's URL '{shown}' is not valid: {e}")))?;
         let mut target = Target {
             url,
             pinned: None,
@@ -55,11 +56,11 @@ impl Target {
                     }
                 }
             }
-            None => return Err(Refused(format!("the server's URL '{raw}' has no host"))),
+            None => return Err(Refused(format!("the server's URL '{shown}' has no host"))),
         };
         if let Some(bad) = addrs.iter().find(|a| is_private(a.ip())) {
             return Err(Refused(format!(
-                "{name} resolves to {}, a loopback, private or link-local address; this server does not health-check such addresses (AI_AGENT_HEALTH_ALLOW_PRIVATE=false)",
+                "{name} resolves to {}, a loopback, private, link-local or reserved address: on this server only checks of servers an admin owns may reach such addresses (the operator can allow every check with AI_AGENT_HEALTH_ALLOW_PRIVATE=true)",
                 bad.ip()
             )));
         }
@@ -86,7 +87,11 @@ impl Target {
     }
 }
 
-/// Loopback, private, link-local, shared, unspecified and the like.
+/// Any address a check of a user's server must not reach: loopback,
+/// private, link-local, shared (CGNAT), benchmarking, documentation,
+/// reserved, multicast, broadcast and unspecified ranges, and IPv6 forms
+/// that embed an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo),
+/// judged by the address they carry.
 pub(crate) fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -96,18 +101,48 @@ pub(crate) fn is_private(ip: IpAddr) -> bool {
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
                 || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xc0) == 64)
+                || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64.0.0/10
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24
+                || (o[0] == 198 && (o[1] & 0xfe) == 18) // 198.18.0.0/15
+                || o[0] >= 240 // 240.0.0.0/4 and broadcast
         }
         IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(std::net::Ipv4Addr::new(
+                    (hi >> 8) as u8,
+                    hi as u8,
+                    (lo >> 8) as u8,
+                    lo as u8,
+                ))
+            };
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_private(IpAddr::V4(v4));
             }
-            let s = v6.segments();
+            // ::a.b.c.d (IPv4-compatible, deprecated) and ::/96 itself.
+            if s[..6].iter().all(|x| *x == 0) {
+                return true;
+            }
+            // NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48).
+            if s[0] == 0x64 && s[1] == 0xff9b {
+                return s[2] == 1 || is_private(embedded(s[6], s[7]));
+            }
+            // 6to4 carries its IPv4 address in bits 16..48.
+            if s[0] == 0x2002 {
+                return is_private(embedded(s[1], s[2]));
+            }
             v6.is_loopback()
                 || v6.is_unspecified()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
+                || v6.is_multicast()
+                || s[0] == 0x2001 && s[1] == 0 // Teredo (2001::/32): obfuscated IPv4
+                || s[0] == 0x2001 && s[1] == 0x0db8 // documentation
+                || s[0] == 0x0100 && s[1..4].iter().all(|x| *x == 0) // discard-only 100::/64
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link-local
+                || (s[0] & 0xffc0) == 0xfec0 // site-local (deprecated)
         }
     }
 }
@@ -171,5 +206,59 @@ pub(crate) async fn check_streamable(
         Ok(Ok(f)) => Ok(f),
         Ok(Err(e)) => Err(conv_failure(e)),
         Err(_) => Err(timed_out(timeout, phase)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_ranges_and_embedded_forms_are_refused() {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "198.18.0.1",
+            "198.19.255.255",
+            "240.0.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.1",
+            "192.0.0.8",
+            "::1",
+            "::",
+            "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "2001::1",
+            "2001:db8::1",
+            "fc00::1",
+            "fd12::1",
+            "fe80::1",
+            "fec0::1",
+            "ff02::1",
+            "100::1",
+        ] {
+            assert!(is_private(a.parse().expect(a)), "{a} must be refused");
+        }
+        for a in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700::1111",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+        ] {
+            assert!(!is_private(a.parse().expect(a)), "{a} is public");
+        }
     }
 }

@@ -25,12 +25,13 @@ pub(crate) const STDERR_BYTES: usize = 16 * 1024;
 
 pub(crate) async fn check(
     c: &StdioConfig,
+    program: &std::path::Path,
     timeout: Duration,
     phase: &Phase,
     procs: &ProcessRegistry,
 ) -> Result<Findings, Failure> {
     phase.set("spawn");
-    let mut cmd = tokio::process::Command::new(&c.command);
+    let mut cmd = tokio::process::Command::new(program);
     cmd.args(&c.args)
         // Never the server's own variables (database URL, secrets key…):
         // only what a program needs to run, and the configured env.
@@ -85,7 +86,7 @@ pub(crate) async fn check(
     writer.abort();
     reader.abort();
     let _ = tokio::time::timeout(Duration::from_secs(1), stderr_task).await;
-    let stderr_tail = tail.text().map(|t| redact(&t, c));
+    let stderr_tail = tail.text();
     let fault = fault.lock().ok().and_then(|mut f| f.take());
 
     match result {
@@ -114,7 +115,6 @@ pub(crate) async fn check(
                     f.phase
                 );
             }
-            f.error = redact(&f.error, c);
             f.stderr_tail = stderr_tail;
             Err(f)
         }
@@ -138,16 +138,6 @@ fn describe_exit(status: ExitStatus) -> String {
         (None, Some(sig)) => format!("signal {sig}"),
         _ => "an unknown status".into(),
     }
-}
-
-/// A server may echo its configuration to stderr; the report is shown to
-/// everyone who may see the server, so the configured secret values go.
-fn redact(text: &str, c: &StdioConfig) -> String {
-    let mut out = text.to_string();
-    for v in c.env.values().filter(|v| v.len() >= 4) {
-        out = out.replace(v.as_str(), mcp_model::MASK);
-    }
-    out
 }
 
 async fn write_loop(

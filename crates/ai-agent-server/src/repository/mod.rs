@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod health;
+pub mod meta;
 pub mod servers;
 pub mod tokens;
 pub mod users;

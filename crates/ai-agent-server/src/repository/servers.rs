@@ -214,6 +214,15 @@ pub fn own_names(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<(Str
         .load(conn)
 }
 
+/// How many live servers a user owns, for the per-user limit.
+pub fn count_own(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
+    mcp_servers::table
+        .filter(mcp_servers::user_id.eq(user_id))
+        .filter(mcp_servers::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
 /// The servers an export writes: the user's enabled servers and, with
 /// `include_global`, the enabled global servers of others whose name the user
 /// does not use; oldest first, so that of two globals of one name the older wins.
@@ -304,4 +313,35 @@ pub fn update_many(conn: &mut DbConnection, rows: &[ServerOverride]) -> QueryRes
         };
     }
     Ok(updated)
+}
+
+/// Any one row's id and sealed secrets (deleted rows too: they stay sealed),
+/// to learn whether the database holds secrets and whether a key opens them.
+pub fn any_sealed(conn: &mut DbConnection) -> QueryResult<Option<(String, String)>> {
+    mcp_servers::table
+        .select((mcp_servers::id, mcp_servers::secrets))
+        .first(conn)
+        .optional()
+}
+
+/// Every row's id, stored config and sealed secrets, deleted rows too.
+pub fn all_stored_configs(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, String)>> {
+    mcp_servers::table
+        .select((mcp_servers::id, mcp_servers::config, mcp_servers::secrets))
+        .load(conn)
+}
+
+/// Rewrites a row's stored config and sealed secrets, nothing else.
+pub fn set_stored_config(
+    conn: &mut DbConnection,
+    id: &str,
+    config: &str,
+    secrets: &str,
+) -> QueryResult<usize> {
+    diesel::update(mcp_servers::table.find(id))
+        .set((
+            mcp_servers::config.eq(config),
+            mcp_servers::secrets.eq(secrets),
+        ))
+        .execute(conn)
 }

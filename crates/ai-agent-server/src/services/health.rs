@@ -31,8 +31,9 @@ pub async fn check(
         .timeout_for(timeout_secs)
         .map_err(AppError::BadRequest)?;
     let db = state.db.clone();
+    let caller = actor.id_str();
     let row = off_thread(move || db.read(|conn| find_visible(conn, &actor, &server))).await?;
-    check_row(state, row, timeout).await
+    check_row(state, &caller, row, timeout).await
 }
 
 /// Whether the server's owner is an admin, for the stdio policy.
@@ -44,9 +45,11 @@ async fn owner_is_admin(state: &AppState, row: &ServerRow) -> Result<bool, AppEr
     Ok(user.is_some_and(|u| u.role == mcp_model::api::Role::Admin.as_str()))
 }
 
-/// Checks one stored server and stores the result.
+/// Checks one stored server for `caller` (whose own slots it takes) and
+/// stores the result.
 pub async fn check_row(
     state: &AppState,
+    caller: &str,
     row: ServerRow,
     timeout: Duration,
 ) -> Result<HealthCheckResult, AppError> {
@@ -55,10 +58,14 @@ pub async fn check_row(
     let server_type = row_type(&row)?;
     let report = state
         .health
-        .check(server_type, &config, owner_is_admin, timeout)
+        .check(caller, server_type, &config, owner_is_admin, timeout)
         .await
         .map_err(|e| match e {
             NotRun::Refused(r) => AppError::Forbidden(r.0),
+            NotRun::UserBusy(detail) => AppError::TooManyRequests {
+                detail,
+                retry_after_secs: 5,
+            },
             NotRun::Busy(m) => AppError::Unavailable(m),
         })?;
     let json = serde_json::to_string(&report).map_err(AppError::internal)?;
@@ -114,6 +121,9 @@ pub fn last(
     })
 }
 
+/// The caller background checks run as; no user id looks like it.
+const BACKGROUND: &str = "(background)";
+
 /// One background round: every enabled server this instance can claim the
 /// lease of (for `interval`) is checked once. Servers the policy refuses
 /// are skipped without a lease or a result. Returns how many were checked.
@@ -156,10 +166,13 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
     }
     let n = claimed.len();
     let timeout = state.health.settings.timeout;
+    // Half the slots at most, so that on-demand checks always find room.
+    let concurrency = (state.health.settings.max_concurrent / 2).max(1);
     futures_util::stream::iter(claimed)
-        .for_each_concurrent(state.health.settings.max_concurrent.max(1), |row| async move {
+        .for_each_concurrent(concurrency, |row| async move {
             let id = row.id.clone();
-            if let Err(e) = check_row(state, row, timeout).await {
+            // One caller for every background check: they share their slots.
+            if let Err(e) = check_row(state, BACKGROUND, row, timeout).await {
                 tracing::warn!(server = %id, error = %e, "background health check failed to run");
             }
         })

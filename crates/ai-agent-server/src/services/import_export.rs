@@ -20,6 +20,7 @@ use super::servers::{NewServer, new_row, row_config, row_type, seal_config, vali
 use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::error::AppError;
+use crate::limits::Limits;
 use crate::repository::audit::AuditRow;
 use crate::repository::servers::{ServerOverride, ServerRow};
 use crate::repository::{self};
@@ -50,6 +51,7 @@ fn summary(imported: usize, skipped: usize, errors: usize) -> String {
 pub fn import(
     db: &Database,
     key: &SecretKey,
+    limits: &Limits,
     actor: &Actor,
     file: &[u8],
     format: Option<Format>,
@@ -148,6 +150,7 @@ pub fn import(
                 inserts.push(row);
             }
         }
+        limits.check_servers(existing.len() as u64, inserts.len() as u64)?;
         repository::servers::insert_many(conn, &inserts).map_err(|e| match e {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -250,10 +253,10 @@ pub fn export(
         let owned = row.user_id == me;
         let mut config: ServerConfig = row_config(key, &row, owned)?;
         if !owned {
-            for (k, v) in config.secrets_mut().iter_mut() {
-                *v = placeholder(k);
-                withheld.push(format!("{}.{k}", row.name));
-            }
+            config.for_each_secret_mut(|slot, v| {
+                *v = placeholder(slot.name());
+                withheld.push(format!("{}.{}", row.name, slot.name()));
+            });
         }
         servers.push(ExportServer {
             server_type: row_type(&row)?,

@@ -10,7 +10,10 @@ use crate::repository::audit::AuditRow;
 use crate::repository::servers::ServerRow;
 use crate::repository::tokens::TokenRow;
 use crate::repository::users::UserRow;
+use crate::repository::{meta, servers};
 use crate::schema::{api_tokens, audit_logs, mcp_servers, users};
+use crate::services::servers::seal_config;
+use mcp_model::ServerConfig;
 
 /// Rows read and written per statement while copying.
 const PAGE: i64 = 500;
@@ -63,6 +66,10 @@ pub fn copy_database(from: &Database, to: &Database) -> Result<CopyCounts, AppEr
                 to.url().redacted()
             )));
         }
+        // The target takes the same key: record it as the source does.
+        if let Some(fp) = from.read(|c| Ok(meta::get(c, meta::KEY_FINGERPRINT)?))? {
+            meta::set(dst, meta::KEY_FINGERPRINT, &fp)?;
+        }
         Ok(CopyCounts {
             users: copy_table!(from, dst, users, UserRow),
             tokens: copy_table!(from, dst, api_tokens, TokenRow),
@@ -91,6 +98,38 @@ pub fn rotate_key(db: &Database, old: &SecretKey, new: &SecretKey) -> Result<usi
                 .set(mcp_servers::secrets.eq(resealed))
                 .execute(conn)?;
         }
+        meta::set(conn, meta::KEY_FINGERPRINT, new.fingerprint())?;
         Ok(rows.len())
+    })
+}
+
+/// Earlier versions kept URL query values (`?api_key=…`) in the stored
+/// config, in clear. Moves them into each row's sealed secrets, once: the
+/// meta table records that it was done. Returns how many rows changed.
+pub fn seal_query_values(db: &Database, key: &SecretKey) -> Result<usize, AppError> {
+    if db
+        .read(|c| Ok(meta::get(c, meta::QUERY_SECRETS_SEALED)?))?
+        .is_some()
+    {
+        return Ok(0);
+    }
+    db.write(|conn| {
+        let mut moved = 0;
+        for (id, stored, sealed) in servers::all_stored_configs(conn)? {
+            let Ok(mut config) = serde_json::from_str::<ServerConfig>(&stored) else {
+                continue;
+            };
+            if !matches!(config, ServerConfig::Remote(_)) {
+                continue;
+            }
+            config.restore_secrets(&key.open(&id, &sealed)?);
+            let (masked, resealed) = seal_config(key, &id, &config)?;
+            if masked != stored {
+                servers::set_stored_config(conn, &id, &masked, &resealed)?;
+                moved += 1;
+            }
+        }
+        meta::set(conn, meta::QUERY_SECRETS_SEALED, "1")?;
+        Ok(moved)
     })
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod health;
 pub mod import_export;
+pub mod keys;
 pub mod maintenance;
 pub mod servers;
 pub mod users;

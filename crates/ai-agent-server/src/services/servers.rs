@@ -1,8 +1,9 @@
 //! MCP server registrations: visibility, ownership, validation, secrets and audit.
 
 use mcp_model::api::{CreateServer, HealthStatus, McpServer, ServerList, UpdateServer};
-use mcp_model::config::{infer_server_type, normalize, reject_masks, unmask_from};
+use mcp_model::config::{infer_server_type, normalize};
 use mcp_model::name::validate_name;
+use mcp_model::secrets::{reject_masks, unmask_from};
 use mcp_model::validation::validate_description;
 use mcp_model::{ServerConfig, ServerType, ValidationError};
 use serde_json::json;
@@ -12,6 +13,7 @@ use super::{Actor, audit, parse_uuid, utc};
 use crate::crypto::SecretKey;
 use crate::db::{Database, DbConnection};
 use crate::error::AppError;
+use crate::limits::Limits;
 use crate::repository::servers::{ListFilter, ServerChanges, ServerRow};
 use crate::repository::{self};
 
@@ -73,7 +75,7 @@ pub(crate) fn seal_config(
     config: &ServerConfig,
 ) -> Result<(String, String), AppError> {
     let masked = serde_json::to_string(&config.masked()).map_err(AppError::internal)?;
-    let sealed = key.seal(id, config.secrets())?;
+    let sealed = key.seal(id, &config.secret_values())?;
     Ok((masked, sealed))
 }
 
@@ -86,8 +88,7 @@ pub(crate) fn row_config(
     let mut config: ServerConfig = serde_json::from_str(&row.config)
         .map_err(|e| AppError::internal(format!("stored config of {} is invalid: {e}", row.id)))?;
     if reveal {
-        let secrets = key.open(&row.id, &row.secrets)?;
-        *config.secrets_mut() = secrets;
+        config.restore_secrets(&key.open(&row.id, &row.secrets)?);
     }
     Ok(config)
 }
@@ -189,6 +190,7 @@ pub(crate) fn new_row(
 pub(crate) fn create(
     db: &Database,
     key: &SecretKey,
+    limits: &Limits,
     actor: &Actor,
     req: CreateServer,
     reveal: bool,
@@ -198,6 +200,10 @@ pub(crate) fn create(
     db.write(|conn| {
         if repository::servers::find_own_by_name(conn, &row.user_id, &row.name)?.is_some() {
             return Err(duplicate(&row.name));
+        }
+        if limits.max_servers_per_user.is_some() {
+            let owned = repository::servers::count_own(conn, &row.user_id)?;
+            limits.check_servers(u64::try_from(owned).unwrap_or(0), 1)?;
         }
         repository::servers::insert(conn, &row).map_err(on_unique(&row.name))?;
         audit::record(

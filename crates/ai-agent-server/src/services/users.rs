@@ -80,17 +80,21 @@ pub fn create_user(db: &Database, name: &str, role: Role) -> Result<(Me, String)
         if repository::users::find_by_name(conn, name)?.is_some() {
             return Err(AppError::Conflict(format!("user '{name}' already exists")));
         }
-        let row = UserRow {
-            id: Uuid::now_v7().to_string(),
-            name: name.to_string(),
-            role: role.as_str().to_string(),
-            is_active: true,
-            created_at: repository::now(),
-        };
+        let row = new_user_row(name, role);
         repository::users::insert(conn, &row)?;
         let token = issue_token(conn, &row.id)?;
         Ok((me(&row)?, token))
     })
+}
+
+fn new_user_row(name: &str, role: Role) -> UserRow {
+    UserRow {
+        id: Uuid::now_v7().to_string(),
+        name: name.to_string(),
+        role: role.as_str().to_string(),
+        is_active: true,
+        created_at: repository::now(),
+    }
 }
 
 fn issue_token(conn: &mut DbConnection, user_id: &str) -> Result<String, AppError> {
@@ -170,16 +174,39 @@ pub fn list_users(db: &Database) -> Result<Vec<(Me, Vec<String>)>, AppError> {
     })
 }
 
-/// On a brand-new database, creates the first admin so that someone can log in.
-/// Returns its token when it did. Safe when several instances start at once:
-/// only one wins the insert, the others see the user exists.
-pub fn bootstrap_admin(db: &Database) -> Result<Option<String>, AppError> {
+/// On a database without users, creates the first admin and hands its
+/// token to `deliver` (which writes it somewhere the operator finds it)
+/// inside the same transaction: if delivering fails nothing is committed,
+/// and if the commit fails `undo` takes back what was delivered. So either
+/// both the admin and the token's copy exist, or neither does.
+pub fn bootstrap_admin<T: Clone>(
+    db: &Database,
+    deliver: impl FnOnce(&str) -> Result<T, AppError>,
+    undo: impl FnOnce(&T),
+) -> Result<Option<T>, AppError> {
     if db.read(|conn| Ok(repository::users::count(conn)?))? > 0 {
         return Ok(None);
     }
-    match create_user(db, "admin", Role::Admin) {
-        Ok((_, token)) => Ok(Some(token)),
+    let mut delivered: Option<T> = None;
+    let result = db.write(|conn| {
+        if repository::users::count(conn)? > 0 {
+            return Ok(None);
+        }
+        let row = new_user_row("admin", Role::Admin);
+        repository::users::insert(conn, &row)?;
+        let token = issue_token(conn, &row.id)?;
+        let out = deliver(&token)?;
+        delivered = Some(out.clone());
+        Ok(Some(out))
+    });
+    if result.is_err()
+        && let Some(d) = &delivered
+    {
+        undo(d);
+    }
+    match result {
+        // Another instance created the admin first.
         Err(AppError::Conflict(_)) => Ok(None),
-        Err(e) => Err(e),
+        other => other,
     }
 }

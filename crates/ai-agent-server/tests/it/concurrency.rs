@@ -152,7 +152,7 @@ async fn two_instances_over_one_postgres_agree() {
     assert_eq!([r1.is_ok(), r2.is_ok()].iter().filter(|ok| **ok).count(), 1);
     // Secrets sealed by one instance open on the other.
     let s = alice2.get_server("s19", true).await.unwrap();
-    assert_eq!(s.config.secrets()["SECRET"], "v19");
+    assert_eq!(s.config.secret_values()["SECRET"], "v19");
     second.stop().await;
 }
 

@@ -17,7 +17,7 @@ use crate::both_backends;
 use crate::support::*;
 
 /// Builds the fixture once per test run and returns its path.
-fn fixture_bin() -> &'static Path {
+pub(crate) fn fixture_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -38,7 +38,7 @@ fn fixture_bin() -> &'static Path {
 }
 
 /// A stdio registration of the fixture with these FIXTURE_* variables.
-fn fixture_stdio(name: &str, env: &[(&str, &str)]) -> CreateServer {
+pub(crate) fn fixture_stdio(name: &str, env: &[(&str, &str)]) -> CreateServer {
     let env: serde_json::Map<String, serde_json::Value> =
         env.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
     CreateServer {
@@ -51,7 +51,7 @@ fn fixture_stdio(name: &str, env: &[(&str, &str)]) -> CreateServer {
     }
 }
 
-fn remote(name: &str, t: ServerType, url: &str) -> CreateServer {
+pub(crate) fn remote(name: &str, t: ServerType, url: &str) -> CreateServer {
     CreateServer {
         name: name.into(),
         description: None,
@@ -78,13 +78,13 @@ fn assert_gone(pid_file: &Path) {
 }
 
 /// A fixture serving HTTP or SSE, killed when dropped.
-struct RemoteFixture {
+pub(crate) struct RemoteFixture {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl RemoteFixture {
-    fn start(transport: &str, flags: &[&str]) -> Self {
+    pub(crate) fn start(transport: &str, flags: &[&str]) -> Self {
         use std::io::BufRead;
         let mut child = Command::new(fixture_bin())
             .args(["--transport", transport])
@@ -117,7 +117,10 @@ impl Drop for RemoteFixture {
     }
 }
 
-async fn world_with(b: Backend, f: impl FnOnce(&mut ai_agent_server::settings::Settings)) -> World {
+pub(crate) async fn world_with(
+    b: Backend,
+    f: impl FnOnce(&mut ai_agent_server::settings::Settings),
+) -> World {
     let db = TestDatabase::new(b).unwrap();
     let mut settings = db.settings().unwrap();
     f(&mut settings);
@@ -130,6 +133,7 @@ async fn world_with(b: Backend, f: impl FnOnce(&mut ai_agent_server::settings::S
         bob: client(&server, &bob_token),
         admin: client(&server, &admin_token),
         alice_token,
+        bob_token,
         server,
     }
 }
@@ -875,7 +879,8 @@ async fn a_full_checker_answers_503_not_for_ever(b: Backend) {
         )
         .await
         .unwrap();
-    w.alice
+    // Another user: the caller's own cap (429) is tested in trust.rs.
+    w.bob
         .create_server(&fixture_stdio("quick", &[]), false)
         .await
         .unwrap();
@@ -893,7 +898,7 @@ async fn a_full_checker_answers_503_not_for_ever(b: Backend) {
     let resp = w
         .raw()
         .post(w.url("/api/v1/mcp-servers/quick/health-check?timeout_secs=1"))
-        .bearer_auth(&w.alice_token)
+        .bearer_auth(&w.bob_token)
         .send()
         .await
         .unwrap();

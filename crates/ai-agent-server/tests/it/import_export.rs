@@ -73,10 +73,13 @@ async fn import_spec_example_then_export(b: Backend) {
         k.description.as_deref(),
         Some("Imported from Claude Desktop config")
     );
-    assert_eq!(k.config.secrets()["KUBECONFIG"], "/path/to/kubeconfig");
+    assert_eq!(
+        k.config.secret_values()["KUBECONFIG"],
+        "/path/to/kubeconfig"
+    );
     let masked = w.alice.get_server("remote-server", false).await.unwrap();
     assert_eq!(masked.server_type, mcp_model::ServerType::Sse);
-    assert_eq!(masked.config.secrets()["Authorization"], "***");
+    assert_eq!(masked.config.secret_values()["Authorization"], "***");
 
     let audits = import_audits(&w.alice).await;
     assert_eq!(audits.len(), 2);
@@ -371,7 +374,10 @@ async fn override_versus_skip(b: Backend) {
     assert_eq!(skip.skipped, ["kubernetes", "remote-server"]);
     assert_eq!(skip.summary, "Imported 1, skipped 2, errors 0");
     let k = w.alice.get_server("kubernetes", true).await.unwrap();
-    assert_eq!(k.config.secrets()["KUBECONFIG"], "/path/to/kubeconfig");
+    assert_eq!(
+        k.config.secret_values()["KUBECONFIG"],
+        "/path/to/kubeconfig"
+    );
 
     let over = import(&w.alice, &changed, None, true).await;
     assert_eq!(over.imported, ["fresh", "kubernetes", "remote-server"]);
@@ -379,11 +385,11 @@ async fn override_versus_skip(b: Backend) {
     // "fresh" existed by now, so it was overridden too.
     let k = w.alice.get_server("kubernetes", true).await.unwrap();
     assert_eq!(k.id, id, "an override keeps the server's identity");
-    assert_eq!(k.config.secrets()["KUBECONFIG"], "/new/kubeconfig");
+    assert_eq!(k.config.secret_values()["KUBECONFIG"], "/new/kubeconfig");
     assert_eq!(k.description.as_deref(), Some("mine"));
     let r = w.alice.get_server("remote-server", true).await.unwrap();
     assert_eq!(r.server_type, mcp_model::ServerType::Http);
-    assert_eq!(r.config.secrets()["Authorization"], "Bearer token");
+    assert_eq!(r.config.secret_values()["Authorization"], "Bearer token");
     assert_eq!(
         w.alice
             .list_servers(&Default::default())
@@ -474,7 +480,7 @@ async fn import_is_all_or_nothing(b: Backend) {
     assert_eq!(names.len(), 2, "{names:?}");
     let k = w.alice.get_server("kubernetes", true).await.unwrap();
     assert_eq!(
-        k.config.secrets()["KUBECONFIG"],
+        k.config.secret_values()["KUBECONFIG"],
         "/path/to/kubeconfig",
         "the override was rolled back"
     );
@@ -567,7 +573,10 @@ async fn import_client_files(b: Backend) {
     assert_eq!(r.imported, ["gh", "fs"]);
     assert_eq!(r.ignored.len(), 2, "{r:?}");
     let gh = w.alice.get_server("gh", true).await.unwrap();
-    assert_eq!(gh.config.secrets()["Authorization"], "Bearer ${input:tok}");
+    assert_eq!(
+        gh.config.secret_values()["Authorization"],
+        "Bearer ${input:tok}"
+    );
 
     let windsurf = r#"{"mcpServers": {"ws": {"serverUrl": "https://w.example/mcp", "headers": {"Accept": "text/event-stream"}}}}"#;
     let r = import(&w.alice, windsurf, None, false).await;
@@ -587,7 +596,7 @@ async fn import_client_files(b: Backend) {
     assert_eq!(r.imported, ["z-old", "z-new"]);
     assert_eq!(r.errors[0].name, "z-ext");
     let old = w.alice.get_server("z-old", true).await.unwrap();
-    assert_eq!(old.config.secrets()["K"], "v");
+    assert_eq!(old.config.secret_values()["K"], "v");
 
     let cursor = r#"{"mcpServers": {"c": {"url": "${env:URL}", "command": null}, "c2": {"transport": "http", "url": "http://127.0.0.1:3845/mcp"}}}"#;
     let r = import(&w.alice, cursor, Some("cursor"), false).await;
@@ -738,7 +747,7 @@ async fn ten_thousand_servers(b: Backend) {
     );
     assert_eq!(r.imported.len(), 10_000);
     let s = w.alice.get_server("server-09998", true).await.unwrap();
-    assert_eq!(s.config.secrets()["API_KEY"], "key-9998");
+    assert_eq!(s.config.secret_values()["API_KEY"], "key-9998");
 
     let started = Instant::now();
     let out = export(&w.alice, None, false).await;

@@ -16,3 +16,4 @@ mod ops;
 mod secrets;
 mod servers;
 mod templates;
+mod trust;

@@ -62,7 +62,7 @@ async fn assert_same_content(w: &World, other: &TestServer) {
             .await
             .unwrap()
             .config
-            .secrets()["Authorization"],
+            .secret_values()["Authorization"],
         "Bearer alice-header"
     );
     assert_eq!(

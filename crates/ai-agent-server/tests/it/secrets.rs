@@ -29,7 +29,7 @@ async fn no_secret_in_the_database(b: Backend) {
             .await
             .unwrap()
             .config
-            .secrets()["Authorization"],
+            .secret_values()["Authorization"],
         format!("Bearer {MARKER}")
     );
 

@@ -40,7 +40,7 @@ async fn create_get_list_update_delete(b: Backend) {
     assert_eq!(created.health_status.as_str(), "unknown");
     assert!(created.is_enabled);
     assert!(!created.is_global);
-    assert_eq!(created.config.secrets()["KUBECONFIG"], MASK);
+    assert_eq!(created.config.secret_values()["KUBECONFIG"], MASK);
     assert_eq!(created.user_id, w.alice.me().await.unwrap().id);
 
     let revealed = w
@@ -48,17 +48,17 @@ async fn create_get_list_update_delete(b: Backend) {
         .create_server(&stdio("other", &[("K", "v")]), true)
         .await
         .unwrap();
-    assert_eq!(revealed.config.secrets()["K"], "v");
+    assert_eq!(revealed.config.secret_values()["K"], "v");
 
     let got = w.alice.get_server("k8s", true).await.unwrap();
-    assert_eq!(got.config.secrets()["KUBECONFIG"], "/secret/kc");
+    assert_eq!(got.config.secret_values()["KUBECONFIG"], "/secret/kc");
     let by_id = w
         .alice
         .get_server(&created.id.to_string(), false)
         .await
         .unwrap();
     assert_eq!(by_id.id, created.id);
-    assert_eq!(by_id.config.secrets()["KUBECONFIG"], MASK);
+    assert_eq!(by_id.config.secret_values()["KUBECONFIG"], MASK);
 
     let list = w.alice.list_servers(&Default::default()).await.unwrap();
     assert_eq!(list.total, 2);
@@ -66,7 +66,7 @@ async fn create_get_list_update_delete(b: Backend) {
     assert!(
         list.items
             .iter()
-            .all(|s| s.config.secrets().values().all(|v| v == MASK))
+            .all(|s| s.config.secret_values().values().all(|v| v == MASK))
     );
 
     let updated = w
@@ -394,9 +394,9 @@ async fn global_servers_and_precedence(b: Backend) {
         .unwrap();
     assert_eq!(list.total, 1);
     assert_eq!(list.items[0].name, "github");
-    assert_eq!(list.items[0].config.secrets()["GITHUB_TOKEN"], MASK);
+    assert_eq!(list.items[0].config.secret_values()["GITHUB_TOKEN"], MASK);
     let got = w.bob.get_server("github", true).await.unwrap();
-    assert_eq!(got.config.secrets()["GITHUB_TOKEN"], MASK);
+    assert_eq!(got.config.secret_values()["GITHUB_TOKEN"], MASK);
 
     // Alice's own server of the same name hides the global one.
     w.alice
@@ -414,14 +414,17 @@ async fn global_servers_and_precedence(b: Backend) {
     assert_eq!(list.total, 1);
     assert_eq!(list.items[0].user_id, w.alice.me().await.unwrap().id);
     assert_eq!(
-        list.items[0].config.secrets()["GITHUB_TOKEN"],
+        list.items[0].config.secret_values()["GITHUB_TOKEN"],
         "alice-secret"
     );
     let by_name = w.alice.get_server("github", true).await.unwrap();
-    assert_eq!(by_name.config.secrets()["GITHUB_TOKEN"], "alice-secret");
+    assert_eq!(
+        by_name.config.secret_values()["GITHUB_TOKEN"],
+        "alice-secret"
+    );
     // The global one stays reachable by id.
     let by_id = w.alice.get_server(&g.id.to_string(), true).await.unwrap();
-    assert_eq!(by_id.config.secrets()["GITHUB_TOKEN"], MASK);
+    assert_eq!(by_id.config.secret_values()["GITHUB_TOKEN"], MASK);
 
     // Disabling the global hides it from others.
     w.admin
@@ -507,7 +510,7 @@ async fn cross_user_isolation(b: Backend) {
     // Alice's server is untouched.
     let still = w.alice.get_server(&id, true).await.unwrap();
     assert_eq!(still.description, None);
-    assert_eq!(still.config.secrets()["SECRET"], "alice-only");
+    assert_eq!(still.config.secret_values()["SECRET"], "alice-only");
 }
 
 fn bob_token(w: &World) -> String {
@@ -524,7 +527,7 @@ async fn admin_can_view_but_not_modify(b: Backend) {
     let id = a.id.to_string();
     let seen = w.admin.get_server(&id, true).await.unwrap();
     assert_eq!(
-        seen.config.secrets()["SECRET"],
+        seen.config.secret_values()["SECRET"],
         MASK,
         "an admin never sees another user's secrets"
     );
@@ -577,7 +580,7 @@ async fn update_rules(b: Backend) {
         .await
         .unwrap();
     assert_eq!(moved.server_type, ServerType::Http);
-    assert_eq!(moved.config.secrets()["X-Key"], "v");
+    assert_eq!(moved.config.secret_values()["X-Key"], "v");
     // Rename.
     let renamed = w
         .alice
@@ -623,7 +626,7 @@ async fn masked_values_kept_on_update(b: Backend) {
         .await
         .unwrap();
     let got = w.alice.get_server("k", true).await.unwrap();
-    let env = got.config.secrets();
+    let env = got.config.secret_values();
     assert_eq!(
         (env["A"].as_str(), env["B"].as_str(), env["C"].as_str()),
         ("real-a", "new-b", "c")

@@ -5,8 +5,8 @@ pub use ai_agent_server::testing::{Backend, TestServer};
 pub use mcp_model::api::Role;
 
 /// Defines one test per backend: `name::sqlite` and `name::postgres`. The
-/// PostgreSQL one passes trivially when no test database is configured; CI
-/// configures one, so there it always runs.
+/// PostgreSQL one is skipped (with a line on stderr) when no test database
+/// is configured, except under CI, where a missing database fails it.
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -20,6 +20,10 @@ macro_rules! both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     if !$crate::support::Backend::Postgres.available() {
+                        assert!(
+                            std::env::var_os("CI").is_none(),
+                            "CI is set but AI_AGENT_TEST_POSTGRES_URL is not: the PostgreSQL variant must run"
+                        );
                         eprintln!("AI_AGENT_TEST_POSTGRES_URL not set: PostgreSQL variant not run");
                         return;
                     }
@@ -37,6 +41,7 @@ pub struct World {
     pub bob: Client,
     pub admin: Client,
     pub alice_token: String,
+    pub bob_token: String,
 }
 
 impl World {
@@ -50,6 +55,7 @@ impl World {
             bob: client(&server, &bob_token),
             admin: client(&server, &admin_token),
             alice_token,
+            bob_token,
             server,
         }
     }

@@ -1,0 +1,272 @@
+//! The one redaction mechanism of the server, applied at the two boundaries
+//! where text leaves it: a health check's report (stored and shown to every
+//! user who may see the server) and the log (whatever crate writes to it).
+//!
+//! A check holds the real secret values of a config while it talks to a
+//! server that may echo them back (a reflected header, a server printing its
+//! env to stderr, a URL with `?api_key=` in a transport's error). Rather than
+//! guard each message, the check builds a [`Redactor`] from the config: the
+//! report is built through it, and while the check runs it is registered so
+//! that the log writer ([`ScrubbingWriter`]) scrubs every line with it too.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use mcp_model::{MASK, ServerConfig};
+
+/// Values shorter than this are not scrubbed: replacing `2` or `on`
+/// everywhere would mangle every report, and hides nothing a guess would not
+/// find (docs/security.md says so).
+const SHORT: usize = 4;
+
+/// The secret values of one config, in every form a reply may carry them.
+#[derive(Debug, Default)]
+pub struct Redactor {
+    /// Longest first, so that a value containing another goes whole.
+    needles: Vec<String>,
+}
+
+impl Redactor {
+    /// Every env, header and URL query value of `config`, also
+    /// percent-encoded, JSON-escaped, and (for `Scheme credentials` header
+    /// values) the credentials alone.
+    pub fn for_config(config: &ServerConfig) -> Self {
+        let mut needles = Vec::new();
+        for value in config.secret_values().into_values() {
+            add_forms(&mut needles, &value);
+            if let Some((_, credentials)) = value.split_once(' ') {
+                add_forms(&mut needles, credentials.trim());
+            }
+        }
+        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        needles.dedup();
+        Redactor { needles }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.needles.is_empty()
+    }
+
+    /// Untrusted `text` for a report: cleaned as by [`untrusted`], every
+    /// secret value masked, at most `max` characters. Cleaning comes first,
+    /// so that a value split by invisible characters is still found.
+    pub fn report_text(&self, text: &str, max: usize) -> String {
+        truncate(self.scrub(&clean(text)), max)
+    }
+
+    /// `text` with every secret value replaced by the mask.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for n in self.needles.iter().filter(|n| n.chars().count() >= SHORT) {
+            if out.contains(n.as_str()) {
+                out = out.replace(n.as_str(), MASK);
+            }
+        }
+        out
+    }
+}
+
+fn add_forms(needles: &mut Vec<String>, value: &str) {
+    if value.is_empty() || value == MASK {
+        return;
+    }
+    needles.push(value.to_string());
+    let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    if encoded != value {
+        needles.push(encoded);
+    }
+    if let Ok(json) = serde_json::to_string(value) {
+        let inner = &json[1..json.len() - 1];
+        if inner != value {
+            needles.push(inner.to_string());
+        }
+    }
+}
+
+/// Text a remote server (or a child process) chose, made safe to store and
+/// to print on a terminal: no escape sequences, no control or bidirectional
+/// formatting characters (newlines and tabs stay), at most `max` characters.
+pub fn untrusted(text: &str, max: usize) -> String {
+    truncate(clean(text), max)
+}
+
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI (ESC [ … final byte) or a two-character escape.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for f in chars.by_ref() {
+                    if ('@'..='~').contains(&f) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+            continue;
+        }
+        if (c.is_control() && c != '\n' && c != '\t') || is_format_control(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// At most `max` characters. Callers scrub before they cut, so that a
+/// secret straddling the limit is masked whole rather than leaving a prefix.
+fn truncate(text: String, max: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text;
+    };
+    let mut out = text[..cut].to_string();
+    out.push('…');
+    out
+}
+
+/// Bidirectional overrides and zero-width characters, which can make a
+/// text read differently from what it holds.
+pub fn is_format_control(c: char) -> bool {
+    matches!(c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{061c}')
+}
+
+/// The redactors of the checks running now; the log writer applies them all.
+static LIVE: Mutex<Vec<(u64, Arc<Redactor>)>> = Mutex::new(Vec::new());
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// Keeps a redactor applied to the log until dropped.
+#[derive(Debug)]
+pub struct LiveGuard(u64);
+
+/// Applies `r` to every log line until the guard drops.
+pub fn while_alive(r: Arc<Redactor>) -> LiveGuard {
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    if !r.is_empty() {
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((id, r));
+    }
+    LiveGuard(id)
+}
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(id, _)| *id != self.0);
+    }
+}
+
+/// `text` scrubbed by every live redactor.
+pub fn scrub_live(text: &str) -> String {
+    let live: Vec<Arc<Redactor>> = LIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|(_, r)| r.clone())
+        .collect();
+    live.iter().fold(text.to_string(), |acc, r| r.scrub(&acc))
+}
+
+/// A `tracing_subscriber` writer that scrubs each formatted line with the
+/// live redactors before it reaches stderr. The fmt layer writes one event
+/// per writer, so a line is scrubbed whole, never split across calls.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScrubbingWriter;
+
+/// One event's bytes, written scrubbed when the fmt layer is done with it.
+#[derive(Debug, Default)]
+pub struct Line(Vec<u8>);
+
+impl Write for Line {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Line {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.0);
+        let clean = scrub_live(&text);
+        let _ = std::io::stderr().lock().write_all(clean.as_bytes());
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for ScrubbingWriter {
+    type Writer = Line;
+
+    fn make_writer(&'a self) -> Line {
+        Line::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mcp_model::config::normalize;
+    use serde_json::json;
+
+    #[test]
+    fn scrubs_every_form_of_every_secret() {
+        let c = normalize(
+            mcp_model::ServerType::Http,
+            &json!({"url": "https://h.example/?api_key=q s/1", "headers": {"Authorization": "Bearer tok\"en-123", "X": "ab"}}),
+        )
+        .expect("valid");
+        let r = Redactor::for_config(&c);
+        let text = "k=q s/1 enc=q+s%2F1 auth=Bearer tok\"en-123 json=tok\\\"en-123 bare=tok\"en-123 ab cab";
+        let out = r.scrub(text);
+        for leaked in ["q s/1", "q+s%2F1", "tok\"en-123", "tok\\\"en-123"] {
+            assert!(!out.contains(leaked), "{leaked} in {out}");
+        }
+        assert!(
+            out.contains(" ab cab"),
+            "short values are left alone: {out}"
+        );
+    }
+
+    #[test]
+    fn untrusted_text_loses_escapes_and_is_bounded() {
+        assert_eq!(
+            untrusted("a\u{1b}[31mred\u{1b}[0m\u{202e}x\r\n", 100),
+            "aredx\n"
+        );
+        assert_eq!(untrusted("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn report_text_finds_split_secrets_and_cuts_no_prefix() {
+        let c = normalize(
+            mcp_model::ServerType::Stdio,
+            &json!({"command": "x", "env": {"K": "hunter22"}}),
+        )
+        .expect("valid");
+        let r = Redactor::for_config(&c);
+        assert_eq!(r.report_text("x hun\u{200b}ter22 y", 100), "x *** y");
+        assert_eq!(r.report_text("0123456789hunter22", 12), "0123456789**…");
+    }
+
+    #[test]
+    fn live_redactors_apply_until_dropped() {
+        let c = normalize(
+            mcp_model::ServerType::Stdio,
+            &json!({"command": "x", "env": {"K": "live-secret-value"}}),
+        )
+        .expect("valid");
+        let guard = while_alive(Arc::new(Redactor::for_config(&c)));
+        assert_eq!(scrub_live("got live-secret-value"), "got ***");
+        drop(guard);
+        assert_eq!(scrub_live("got live-secret-value"), "got live-secret-value");
+    }
+}
