@@ -254,6 +254,26 @@ impl Database {
         result
     }
 
+    /// Like [`write`](Self::write), but gives up at once (`Ok(None)`) when
+    /// another writer of this process holds the write lock: for best-effort
+    /// bookkeeping, such as a token's last use, that must never make a
+    /// request wait behind an import.
+    pub fn try_write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+    ) -> Result<Option<T>, AppError> {
+        let Some(lock) = &self.write_lock else {
+            return self.write(f).map(Some);
+        };
+        let _guard = match lock.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Ok(None),
+        };
+        let mut conn = self.conn()?;
+        sqlite_immediate(&mut conn, f).map(Some)
+    }
+
     /// Whether the database answers and takes a write, for the readiness
     /// probe: a read-only file or a full disk answers reads but loses every
     /// change. The answer is checked on every probe; the write (one small

@@ -33,8 +33,8 @@ pub fn authenticate(db: &Database, token: &str) -> Result<Actor, AppError> {
     }
     let now = repository::now();
     if tok.last_used_at.is_none_or(|t| now - t > TOUCH_INTERVAL) {
-        // Best effort: a busy database must not fail the request itself.
-        if let Err(e) = db.write(|conn| Ok(repository::tokens::touch(conn, &tok.id, now)?)) {
+        // Best effort: a busy database must neither fail nor delay the request.
+        if let Err(e) = db.try_write(|conn| Ok(repository::tokens::touch(conn, &tok.id, now)?)) {
             tracing::debug!(error = %e, "could not record token use");
         }
     }

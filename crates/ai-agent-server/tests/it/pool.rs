@@ -1,0 +1,163 @@
+//! The connection pool and migrations under stress: a panic inside a write,
+//! writers queued behind a long import, instances migrating at once, and the
+//! one-time upgrade of stored URL query values.
+
+use std::time::Duration;
+
+use ai_agent_server::app;
+use ai_agent_server::db::{Database, DatabaseUrl};
+use ai_agent_server::error::AppError;
+use ai_agent_server::testing::TestDatabase;
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use mcp_model::ServerType;
+
+use crate::both_backends;
+use crate::health::{fixture_stdio, remote};
+use crate::support::{Backend, World};
+
+both_backends!(a_panic_inside_a_write_does_not_poison_the_pool);
+
+async fn a_panic_inside_a_write_does_not_poison_the_pool(b: Backend) {
+    let test_db = TestDatabase::new(b).unwrap();
+    let url = DatabaseUrl::parse(&test_db.url).unwrap();
+    // One connection: whatever the panic left behind is what the next write gets.
+    let db = Database::open(&url, 1).unwrap();
+    let d = db.clone();
+    let panicked = tokio::task::spawn_blocking(move || {
+        d.write(|conn| {
+            conn.batch_execute("INSERT INTO meta (key, value) VALUES ('left-behind', 'x')")
+                .map_err(AppError::from)?;
+            panic!("a bug inside a write transaction");
+            #[allow(unreachable_code)]
+            Ok(())
+        })
+    })
+    .await;
+    assert!(panicked.is_err(), "the write panicked");
+    let d = db.clone();
+    let next = tokio::time::timeout(
+        Duration::from_secs(5),
+        tokio::task::spawn_blocking(move || {
+            d.write(|conn| {
+                conn.batch_execute("INSERT INTO meta (key, value) VALUES ('next', 'y')")
+                    .map_err(AppError::from)
+            })
+        }),
+    )
+    .await
+    .expect("the next write does not wait for a lock left open")
+    .unwrap();
+    next.expect("the next write commits on a fresh connection");
+    let d = db.clone();
+    let kept = tokio::task::spawn_blocking(move || {
+        d.read(|conn| Ok(ai_agent_server::repository::meta::get(conn, "left-behind")?))
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(kept, None, "the panicked transaction was rolled back");
+}
+
+/// Writers queued behind a long write (an import's transaction, say) wait
+/// for the write lock without holding pooled connections: authentication
+/// and reads still get one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_go_on_beside_a_long_write() {
+    let w = World::new(Backend::Sqlite).await;
+    let db = w.server.state.db.clone();
+    let long = tokio::task::spawn_blocking(move || {
+        db.write(|_| {
+            std::thread::sleep(Duration::from_secs(4));
+            Ok(())
+        })
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // More writers than the pool (4 in tests) has connections.
+    let mut writers = Vec::new();
+    for i in 0..6 {
+        let bob = w.bob.clone();
+        writers.push(tokio::spawn(async move {
+            bob.create_server(&fixture_stdio(&format!("w{i}"), &[]), false)
+                .await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    w.admin
+        .me()
+        .await
+        .expect("a read answers while writers queue");
+    assert!(
+        started.elapsed() < Duration::from_secs(2) && !long.is_finished(),
+        "the read waited {:?}, behind the long write",
+        started.elapsed()
+    );
+    long.await.unwrap().unwrap();
+    for wr in writers {
+        wr.await.unwrap().unwrap();
+    }
+}
+
+/// Instances starting together on a new release migrate one at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_migrating_at_once_all_start() {
+    if !Backend::Postgres.available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs AI_AGENT_TEST_POSTGRES_URL"
+        );
+        return;
+    }
+    let db = TestDatabase::new(Backend::Postgres).unwrap();
+    let url = DatabaseUrl::parse(&db.url).unwrap();
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || Database::open(&url, 2).map(drop))
+        })
+        .collect();
+    for o in opens {
+        o.join().unwrap().expect("every instance starts");
+    }
+}
+
+both_backends!(stored_query_values_of_earlier_versions_are_sealed_once);
+
+async fn stored_query_values_of_earlier_versions_are_sealed_once(b: Backend) {
+    let w = World::new(b).await;
+    let url = "https://mcp.example.com/mcp?api_key=old-plain-value";
+    let s = w
+        .alice
+        .create_server(&remote("old", ServerType::Http, url), false)
+        .await
+        .unwrap();
+    // As an earlier version stored it: the query value in clear.
+    let legacy = serde_json::json!({"url": url, "headers": {}}).to_string();
+    let mut conn = ai_agent_server::db::DbConnection::establish(&w.server.db.url).unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE mcp_servers SET config = '{legacy}' WHERE id = '{}'; DELETE FROM meta WHERE key = 'query_secrets_sealed'",
+        s.id
+    ))
+    .unwrap();
+    let state = app::open(&w.server.settings).unwrap();
+    let stored: String = diesel::RunQueryDsl::get_result(
+        diesel::QueryDsl::select(
+            diesel::QueryDsl::find(
+                ai_agent_server::schema::mcp_servers::table,
+                s.id.to_string(),
+            ),
+            ai_agent_server::schema::mcp_servers::config,
+        ),
+        &mut conn,
+    )
+    .unwrap();
+    assert!(!stored.contains("old-plain-value"), "{stored}");
+    let revealed = w.alice.get_server("old", true).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&revealed.config).unwrap()["url"],
+        url,
+        "the owner still gets it back"
+    );
+    drop(state);
+}
