@@ -1,0 +1,68 @@
+//! A check's report, built through the check's redactor.
+
+use chrono::Utc;
+use mcp_model::api::{HealthReport, HealthStatus, ToolInfo};
+
+use super::{Failure, Findings, stdio};
+use crate::redact::Redactor;
+
+/// Longest error text a report keeps (remote bodies come as an excerpt).
+const MAX_ERROR_CHARS: usize = 1000;
+/// Longest server name, version or tool name a report keeps.
+const MAX_NAME_CHARS: usize = 200;
+const MAX_DESCRIPTION_CHARS: usize = 4000;
+
+/// Now, to the microsecond, as both backends store it.
+fn checked_at() -> chrono::DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
+}
+
+/// The report of a check, built through the check's redactor: every text in
+/// it came from the server or its transport, and a global server's report is
+/// visible to every user.
+pub(crate) fn report(
+    outcome: Result<Findings, Failure>,
+    latency_ms: u64,
+    r: &Redactor,
+) -> HealthReport {
+    let name = |t: Option<String>| t.map(|t| r.report_text(&t, MAX_NAME_CHARS));
+    let tools = |tools: Vec<ToolInfo>| -> Vec<ToolInfo> {
+        tools
+            .into_iter()
+            .map(|t| ToolInfo {
+                name: r.report_text(&t.name, MAX_NAME_CHARS),
+                description: t
+                    .description
+                    .map(|d| r.report_text(&d, MAX_DESCRIPTION_CHARS)),
+            })
+            .collect()
+    };
+    match outcome {
+        Ok(f) => HealthReport {
+            status: HealthStatus::Healthy,
+            checked_at: checked_at(),
+            latency_ms,
+            protocol_version: name(f.protocol_version),
+            server_name: name(f.server_name),
+            server_version: name(f.server_version),
+            tools: tools(f.tools),
+            error: None,
+            phase: None,
+            stderr_tail: None,
+        },
+        Err(e) => HealthReport {
+            status: e.status,
+            checked_at: checked_at(),
+            latency_ms,
+            protocol_version: name(e.found.protocol_version),
+            server_name: name(e.found.server_name),
+            server_version: name(e.found.server_version),
+            tools: tools(e.found.tools),
+            error: Some(r.report_text(&e.error, MAX_ERROR_CHARS)),
+            phase: Some(e.phase.to_string()),
+            stderr_tail: e
+                .stderr_tail
+                .map(|t| r.report_text(&t, stdio::STDERR_BYTES)),
+        },
+    }
+}
