@@ -123,8 +123,20 @@ impl Template {
         stdio
             .env
             .extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
-        // Required arguments replace the example arguments at the end, in order.
-        let first = stdio.args.len() - self.required_args.len();
+        // Required arguments replace the example arguments at the end, in
+        // order. A template (perhaps from another server's version) with
+        // fewer arguments than it requires is refused, not trusted.
+        let Some(first) = stdio.args.len().checked_sub(self.required_args.len()) else {
+            return Err(ValidationError::new(
+                "args",
+                format!(
+                    "template '{}' requires {} arguments but its command has only {}",
+                    self.name,
+                    self.required_args.len(),
+                    stdio.args.len()
+                ),
+            ));
+        };
         for (i, name) in self.required_args.iter().enumerate() {
             match args.get(name).filter(|v| !v.is_empty()) {
                 Some(v) => stdio.args[first + i].clone_from(v),
@@ -197,6 +209,24 @@ mod tests {
         assert_eq!(
             c.secret_values().get("POSTGRES_URL").map(String::as_str),
             Some("postgresql://h/db")
+        );
+    }
+
+    #[test]
+    fn a_template_with_fewer_args_than_it_requires_is_refused() {
+        let mut t = find("filesystem").expect("exists");
+        t.required_args
+            .extend(["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]);
+        let args: BTreeMap<String, String> = t
+            .required_args
+            .iter()
+            .map(|a| (a.clone(), "v".to_string()))
+            .collect();
+        assert_eq!(
+            t.instantiate(&BTreeMap::new(), &args)
+                .expect_err("refused")
+                .field,
+            "args"
         );
     }
 }

@@ -27,15 +27,33 @@ pub(crate) struct Event {
 #[derive(Debug, Default)]
 pub(crate) struct Parser {
     buf: Vec<u8>,
+    /// Bytes of `buf` already searched for an event's end, so that a long
+    /// event arriving in many chunks is scanned once, not once per chunk.
+    scanned: usize,
 }
 
 impl Parser {
+    /// Where the first event in the buffer ends (after its blank line).
+    fn event_end(&mut self) -> Option<usize> {
+        let from = self.scanned.saturating_sub(1);
+        match self.buf[from..].windows(2).position(|w| w == b"\n\n") {
+            Some(at) => {
+                self.scanned = 0;
+                Some(from + at + 2)
+            }
+            None => {
+                self.scanned = self.buf.len();
+                None
+            }
+        }
+    }
+
     pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Event>, String> {
         self.buf
             .extend(chunk.iter().copied().filter(|b| *b != b'\r'));
         let mut events = Vec::new();
-        while let Some(end) = self.buf.windows(2).position(|w| w == b"\n\n") {
-            let raw: Vec<u8> = self.buf.drain(..end + 2).collect();
+        while let Some(end) = self.event_end() {
+            let raw: Vec<u8> = self.buf.drain(..end).collect();
             let text = String::from_utf8_lossy(&raw);
             let mut ev = Event {
                 event: "message".into(),
@@ -300,6 +318,17 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn parser_finds_an_end_split_across_chunks_and_scans_once() {
+        let mut p = Parser::default();
+        assert!(p.push(b"data: a\n").unwrap().is_empty());
+        assert_eq!(p.scanned, p.buf.len(), "what was searched is remembered");
+        let evs = p.push(b"\ndata: b\n\n").unwrap();
+        assert_eq!(evs.len(), 2);
+        assert_eq!((evs[0].data.as_str(), evs[1].data.as_str()), ("a", "b"));
+        assert!(p.buf.is_empty());
     }
 
     #[test]

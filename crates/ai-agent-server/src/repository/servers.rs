@@ -126,6 +126,17 @@ pub fn find_visible_by_name(
         .optional()
 }
 
+/// Up to two live servers of this name, whoever owns them: for an admin's
+/// lookup by name, which must be unambiguous.
+pub fn find_any_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<ServerRow>> {
+    mcp_servers::table
+        .filter(mcp_servers::name.eq(name))
+        .filter(mcp_servers::deleted_at.is_null())
+        .order(mcp_servers::id.asc())
+        .limit(2)
+        .load(conn)
+}
+
 pub(crate) fn find_own_by_name(
     conn: &mut DbConnection,
     user_id: &str,

@@ -231,7 +231,21 @@ pub(crate) fn find_visible(
             r.user_id == actor.id_str() || (r.is_global && r.is_enabled) || actor.is_admin()
         }),
         ServerRef::Name(name) => {
-            repository::servers::find_visible_by_name(conn, &actor.id_str(), name)?
+            match repository::servers::find_visible_by_name(conn, &actor.id_str(), name)? {
+                Some(row) => Some(row),
+                // An admin may open any server by id, so by name too, as
+                // long as the name names one server.
+                None if actor.is_admin() => {
+                    let mut rows = repository::servers::find_any_by_name(conn, name)?;
+                    if rows.len() > 1 {
+                        return Err(AppError::Conflict(format!(
+                            "several users have an MCP server named '{name}'; name it by its id"
+                        )));
+                    }
+                    rows.pop()
+                }
+                None => None,
+            }
         }
     };
     row.ok_or_else(|| {

@@ -18,15 +18,18 @@ pub(crate) async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
     let mut prompter = prompt::for_stdin();
     let req = match &a.from_template {
         Some(name) => {
-            let tpl = mcp_model::templates::find(name).ok_or_else(|| {
-                CliError::new(
-                    Code::NotFound,
-                    format!(
-                        "no template named '{name}' (known templates: {})",
-                        mcp_model::templates::names().join(", ")
-                    ),
-                )
-            })?;
+            // The server's templates, as `templates --create` uses: the two
+            // ways to create from a template must agree.
+            let tpl = ctx
+                .client()?
+                .templates(Some(name))
+                .await?
+                .templates
+                .into_iter()
+                .find(|t| &t.name == name)
+                .ok_or_else(|| {
+                    CliError::new(Code::NotFound, format!("no template named '{name}'"))
+                })?;
             let values = TemplateValues::from_flags(&a.env, a.args.as_deref(), &a.arg)?;
             template_request(
                 &tpl,

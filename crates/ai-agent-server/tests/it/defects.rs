@@ -1,0 +1,72 @@
+//! Regression tests for defects found by reading the code.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use mcp_model::api::Role;
+
+use crate::both_backends;
+use crate::health::{fixture_bin, fixture_stdio};
+use crate::support::{Backend, World, client, status};
+
+both_backends!(an_admin_opens_a_users_server_by_name_as_by_id);
+
+async fn an_admin_opens_a_users_server_by_name_as_by_id(b: Backend) {
+    let w = World::new(b).await;
+    let s = w
+        .alice
+        .create_server(&fixture_stdio("private", &[]), false)
+        .await
+        .unwrap();
+    let by_id = w.admin.get_server(&s.id.to_string(), false).await.unwrap();
+    let by_name = w.admin.get_server("private", false).await.unwrap();
+    assert_eq!(by_id.id, by_name.id);
+    assert_eq!(
+        status(w.bob.get_server("private", false).await),
+        404,
+        "users still cannot"
+    );
+    // Two users' servers of one name: a name is no longer enough.
+    let carol = client(&w.server, &w.server.user("carol", Role::User).unwrap());
+    carol
+        .create_server(&fixture_stdio("private", &[]), false)
+        .await
+        .unwrap();
+    let e = w.admin.get_server("private", false).await.unwrap_err();
+    assert_eq!(e.status(), Some(409));
+    assert!(e.to_string().contains("by its id"), "{e}");
+}
+
+/// The fixture answers a call of an unknown tool as the MCP spec says:
+/// invalid params (-32602), not method-not-found.
+#[test]
+fn the_fixture_calls_an_unknown_tool_invalid_params() {
+    let mut child = Command::new(fixture_bin())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let init = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"}}});
+    writeln!(stdin, "{init}").unwrap();
+    lines.next().unwrap().unwrap();
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#
+    )
+    .unwrap();
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{{"name":"no-such-tool","arguments":{{}}}}}}"#
+    )
+    .unwrap();
+    let reply: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    drop(stdin);
+    let _ = child.kill();
+    let _ = child.wait();
+}
