@@ -18,6 +18,7 @@ use mcp_model::api::ErrorBody;
 
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::routes::RouteTable;
 use crate::services::{self, Actor};
 
 /// Runs blocking database work off the async executor.
@@ -105,7 +106,14 @@ pub(crate) fn path_config() -> web::PathConfig {
     })
 }
 
+/// What no route took: a 405 on a served path, else a 404.
 pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if let Some(resp) = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|routes| routes.unmatched(&req))
+    {
+        return Ok(resp);
+    }
     Err(AppError::NotFound(format!(
         "no route for {} {}",
         req.method(),
@@ -147,6 +155,19 @@ pub fn json_error_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHan
         .map_into_boxed_body()
         .map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
+}
+
+/// The `{id}` of a server's path: its id, or its name (names never look like ids).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ServerPath {
+    /// Server id or name.
+    #[param(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    )]
+    pub id: String,
 }
 
 /// `?reveal=true`: show the caller's own secret values.

@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod concurrency;
+mod contract;
 mod errors;
 mod health;
 mod import_export;
