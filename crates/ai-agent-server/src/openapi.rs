@@ -22,6 +22,7 @@ use crate::routes;
         mcp_model::api::ImportResult,
         mcp_model::api::TemplateList,
         mcp_model::api::HealthCheckResult,
+        mcp_model::formats::Format,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -58,9 +59,23 @@ where
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    require_a_field(&mut doc, "UpdateServer");
     // The version comes from Cargo and would otherwise churn the snapshot on every release bump.
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     (app, doc)
+}
+
+/// An empty PATCH is refused (it would change nothing); utoipa 5's
+/// `min_properties` attribute writes `maxProperties`, hence by hand.
+fn require_a_field(doc: &mut utoipa::openapi::OpenApi, schema: &str) {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    if let Some(RefOr::T(Schema::Object(object))) = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(schema))
+    {
+        object.min_properties = Some(1);
+    }
 }
 
 pub(crate) fn render(doc: &utoipa::openapi::OpenApi) -> String {

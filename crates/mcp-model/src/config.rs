@@ -104,7 +104,10 @@ pub struct StdioConfig {
 pub struct RemoteConfig {
     #[cfg_attr(
         feature = "openapi",
-        schema(max_length = 8192, pattern = r"^([Hh][Tt][Tt][Pp][Ss]?://|\$\{)")
+        schema(
+            max_length = 8192,
+            pattern = r"^([Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001F\u007F-\u009F]+|\$\{[^}]*\}[^\s\u0000-\u001F\u007F-\u009F]*)$"
+        )
     )]
     pub url: String,
     /// Secret: values are encrypted at rest and masked in output.

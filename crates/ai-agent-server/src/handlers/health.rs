@@ -25,7 +25,9 @@ pub struct CheckParams {
 
 /// `POST /api/v1/mcp-servers/{id}/health-check`: runs a real MCP conversation.
 #[utoipa::path(operation_id = "health_check", tag = "mcp-servers", params(ServerPath, CheckParams),
-    responses((status = 200, body = HealthCheckResult), BadRequest, Unauthorized, Forbidden, NotFound,
+    responses((status = 200, body = HealthCheckResult,
+            links(("LastHealth" = (operation_id = "last_health", parameters(("id" = "$request.path.id")))))),
+        BadRequest, Unauthorized, Forbidden, NotFound,
         TooManyRequests, ServiceUnavailable, InsufficientStorage))]
 #[post("/mcp-servers/{id}/health-check")]
 pub async fn check(

@@ -142,11 +142,10 @@ pub struct ImportUpload {
 /// `file`) or as the raw body (JSON or JSONC), in one transaction.
 #[utoipa::path(operation_id = "import_servers", tag = "import-export",
     params(ImportParams),
-    request_body(description = "The config file, as the raw body or as the `file` field of a multipart upload",
+    request_body(description = "The config file (JSON or JSONC), as the raw body or as the `file` field of a multipart upload; \
+            a raw body may also be sent as text/plain or application/octet-stream",
         content(
-            (String = "application/json"),
-            (String = "text/plain"),
-            (String = "application/octet-stream"),
+            (Object = "application/json"),
             (ImportUpload = "multipart/form-data"),
         )),
     responses((status = 200, body = mcp_model::api::ImportResult), BadRequest, Unauthorized, Conflict,

@@ -62,6 +62,31 @@ fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
     }
 }
 
+/// A JSON body that must be an object. Read straight into `T`, serde would
+/// also take an array (`[null, null]`) and fill the fields by position.
+#[derive(Debug)]
+pub(crate) struct JsonObject<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonObject<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Size, content type and syntax are checked as for any JSON body (see `json_config`).
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = value.await?.into_inner();
+            let invalid = |m: String| AppError::Invalid(mcp_model::ValidationError::new("body", m));
+            if !value.is_object() {
+                return Err(invalid("must be a JSON object".into()).into());
+            }
+            serde_json::from_value(value)
+                .map(JsonObject)
+                .map_err(|e| invalid(e.to_string()).into())
+        })
+    }
+}
+
 pub(crate) fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)

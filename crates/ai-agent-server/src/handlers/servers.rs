@@ -3,7 +3,7 @@ use mcp_model::ServerType;
 use mcp_model::api::{CreateServer, McpServer, ServerList, UpdateServer};
 use serde::Deserialize;
 
-use super::{RevealQuery, ServerPath, blocking, no_content};
+use super::{JsonObject, RevealQuery, ServerPath, blocking, no_content};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::{
@@ -69,7 +69,6 @@ pub async fn list(
                 ("UpdateServer" = (operation_id = "update_server", parameters(("id" = "$response.body#/id")))),
                 ("DeleteServer" = (operation_id = "delete_server", parameters(("id" = "$response.body#/id")))),
                 ("CheckServer" = (operation_id = "health_check", parameters(("id" = "$response.body#/id")))),
-                ("LastHealth" = (operation_id = "last_health", parameters(("id" = "$response.body#/id")))),
             )),
         BadRequest, Unauthorized, Forbidden, Conflict, PayloadTooLarge, UnsupportedMediaType, Unprocessable,
         TooManyRequests, ServiceUnavailable, InsufficientStorage))]
@@ -78,12 +77,11 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<RevealQuery>,
-    body: web::Json<CreateServer>,
+    body: JsonObject<CreateServer>,
 ) -> Result<HttpResponse, AppError> {
     let reveal = q.reveal;
     let server =
-        blocking(move || servers::create(&state.db, &state.key, &actor, body.into_inner(), reveal))
-            .await?;
+        blocking(move || servers::create(&state.db, &state.key, &actor, body.0, reveal)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/mcp-servers/{}", server.id)))
         .json(server))
@@ -119,21 +117,13 @@ pub async fn update(
     actor: Actor,
     path: web::Path<ServerPath>,
     q: web::Query<RevealQuery>,
-    body: web::Json<UpdateServer>,
+    body: JsonObject<UpdateServer>,
 ) -> Result<HttpResponse, AppError> {
     let server = ServerRef::parse(&path.id)?;
     let reveal = q.reveal;
-    let updated = blocking(move || {
-        servers::update(
-            &state.db,
-            &state.key,
-            &actor,
-            &server,
-            body.into_inner(),
-            reveal,
-        )
-    })
-    .await?;
+    let updated =
+        blocking(move || servers::update(&state.db, &state.key, &actor, &server, body.0, reveal))
+            .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
