@@ -57,10 +57,16 @@ token=$(tr -d '[:space:]' <"$data/admin-token")
 
 echo "schemathesis against $url" >&2
 status=0
+# From the temporary directory, so that its cache (.schemathesis/, which holds
+# requests with the token) goes away with the database. Reports asked for with
+# --report are written under $SCHEMATHESIS_REPORT_DIR (default: ./schemathesis-report).
+report_dir=${SCHEMATHESIS_REPORT_DIR:-$root/schemathesis-report}
+cd "$data"
 "$venv/bin/schemathesis" run "$url/api/v1/openapi.json" \
     --header "Authorization: Bearer $token" \
     --phases examples,coverage,fuzzing,stateful \
     --request-timeout 30 \
+    --report-dir "$report_dir" \
     "$@" || status=$?
 
 if grep -q "panicked" "$data/stderr"; then

@@ -81,10 +81,69 @@ fn require_a_field(doc: &mut utoipa::openapi::OpenApi, schema: &str) {
 pub(crate) fn render(doc: &utoipa::openapi::OpenApi) -> String {
     let mut value = serde_json::to_value(doc).unwrap_or_else(|e| json!({"error": e.to_string()}));
     fix_link_keys(&mut value);
+    tie_config_to_type(&mut value);
+    constrain_secret_maps(&mut value);
     let mut text =
         serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
+}
+
+/// A create's `config` must fit its `server_type` (stdio needs `command`, sse
+/// and http a `url`); the Rust type keeps `config` raw so that the server can
+/// name the offending field, so the document splits the body in two here.
+fn tie_config_to_type(doc: &mut Value) {
+    let Some(create) = doc.pointer_mut("/components/schemas/CreateServer") else {
+        return;
+    };
+    let variant = |types: &[&str], config: &str| {
+        let mut v = create.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("description");
+        }
+        v["properties"]["server_type"] = json!({
+            "description": "Optional when `config` tells: a `type` field, a `command` (stdio) or a `url` (http).",
+            "type": ["string", "null"],
+            "enum": types.iter().map(|t| json!(t)).chain([Value::Null]).collect::<Vec<_>>(),
+        });
+        v["properties"]["config"]["$ref"] = json!(format!("#/components/schemas/{config}"));
+        v
+    };
+    let split = json!({
+        "description": create.get("description").cloned().unwrap_or(Value::Null),
+        "oneOf": [variant(&["stdio"], "StdioConfig"), variant(&["sse", "http"], "RemoteConfig")],
+    });
+    *create = split;
+}
+
+/// The keys and values `env` and `headers` may hold (see mcp-model's
+/// `config`); utoipa has no attribute for `propertyNames`.
+fn constrain_secret_maps(doc: &mut Value) {
+    let maps = [
+        (
+            "/components/schemas/StdioConfig/properties/env",
+            r"^[A-Za-z_][A-Za-z0-9_]*$",
+            r"^[^\u0000]*$",
+        ),
+        (
+            "/components/schemas/RemoteConfig/properties/headers",
+            r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+            r"^[^\u0000-\u0008\u000A-\u001F\u007F-\u009F]*$",
+        ),
+    ];
+    for (pointer, key, value) in maps {
+        if let Some(map) = doc.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            map.insert("maxProperties".into(), json!(256));
+            map.insert(
+                "propertyNames".into(),
+                json!({"pattern": key, "maxLength": 256}),
+            );
+            map.insert(
+                "additionalProperties".into(),
+                json!({"type": "string", "maxLength": 32768, "pattern": value}),
+            );
+        }
+    }
 }
 
 /// utoipa 5 writes a link's fields in snake case (`operation_id`), which no

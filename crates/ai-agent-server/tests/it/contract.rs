@@ -179,3 +179,28 @@ async fn swagger_ui_is_served_from_the_binary() {
         "the UI reads the served document"
     );
 }
+
+/// serde reads a struct from an array too, by position: `[null, null]` was a
+/// PATCH that cleared the description.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_bodies_must_be_objects() {
+    let w = World::new(Backend::Sqlite).await;
+    let id = a_server(&w).await;
+    for (method, path) in [
+        (Method::POST, "/api/v1/mcp-servers".to_string()),
+        (Method::PATCH, format!("/api/v1/mcp-servers/{id}")),
+    ] {
+        let resp = w
+            .raw()
+            .request(method.clone(), w.url(&path))
+            .bearer_auth(&w.alice_token)
+            .header("content-type", "application/json")
+            .body(r#"["x", null]"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 422, "{method} {path}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["detail"], "body: must be a JSON object", "{body}");
+    }
+}
