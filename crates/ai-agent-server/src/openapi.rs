@@ -82,7 +82,7 @@ pub(crate) fn render(doc: &utoipa::openapi::OpenApi) -> String {
     let mut value = serde_json::to_value(doc).unwrap_or_else(|e| json!({"error": e.to_string()}));
     fix_link_keys(&mut value);
     tie_config_to_type(&mut value);
-    constrain_secret_maps(&mut value);
+    constrain_configs(&mut value);
     let mut text =
         serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
@@ -116,9 +116,20 @@ fn tie_config_to_type(doc: &mut Value) {
     *create = split;
 }
 
-/// The keys and values `env` and `headers` may hold (see mcp-model's
-/// `config`); utoipa has no attribute for `propertyNames`.
-fn constrain_secret_maps(doc: &mut Value) {
+/// What `args`, `env` and `headers` may hold (see mcp-model's `config`);
+/// utoipa has no attribute for `propertyNames` nor for the items of a `Vec`.
+fn constrain_configs(doc: &mut Value) {
+    if let Some(args) = doc
+        .pointer_mut("/components/schemas/StdioConfig/properties/args")
+        .and_then(Value::as_object_mut)
+    {
+        args.insert("maxItems".into(), json!(1024));
+        args.insert(
+            "items".into(),
+            json!({"type": "string", "maxLength": 32768,
+                "pattern": r"^[^\u0000-\u0008\u000A-\u001F\u007F-\u009F]*$"}),
+        );
+    }
     let maps = [
         (
             "/components/schemas/StdioConfig/properties/env",

@@ -106,7 +106,7 @@ pub struct RemoteConfig {
         feature = "openapi",
         schema(
             max_length = 8192,
-            pattern = r"^([Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001F\u007F-\u009F]+|\$\{[^}]*\}[^\s\u0000-\u001F\u007F-\u009F]*)$"
+            pattern = r"^([Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001F\u007F-\u009F]+|\$\{[^}\u0000-\u001F\u007F-\u009F]*\}[^\s\u0000-\u001F\u007F-\u009F]*)$"
         )
     )]
     pub url: String,
