@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use actix_web::middleware::{ErrorHandlers, Logger};
 use actix_web::{App, HttpServer, web};
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::crypto::{self, SecretKey};
 use crate::db::Database;
@@ -14,7 +15,7 @@ use crate::error::AppError;
 use crate::health::Checker;
 use crate::limits::{Limits, RateLimiter};
 use crate::settings::Settings;
-use crate::{handlers, routes, services};
+use crate::{handlers, openapi, routes, services};
 
 /// What every request handler needs.
 #[derive(Debug, Clone)]
@@ -104,14 +105,22 @@ pub fn start(
     let import_limit = handlers::import_export::ImportLimit(settings.max_import_bytes);
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .app_data(handlers::json_config(max_body))
-            .app_data(handlers::query_config())
-            .app_data(handlers::path_config())
-            .app_data(web::PayloadConfig::new(max_body))
-            .app_data(import_limit)
-            .configure(routes::configure)
+        let (app, doc) = openapi::with_routes(
+            App::new()
+                .app_data(data.clone())
+                .app_data(handlers::json_config(max_body))
+                .app_data(handlers::query_config())
+                .app_data(handlers::path_config())
+                .app_data(web::PayloadConfig::new(max_body))
+                .app_data(import_limit),
+        );
+        app.app_data(web::Data::new(routes::RouteTable::new(&doc)))
+            .app_data(web::Data::new(openapi::Document(openapi::render(&doc))))
+            // The UI's assets are compiled in (utoipa-swagger-ui's `vendored`); it reads the served document.
+            .service(
+                SwaggerUi::new("/docs/{_:.*}").config(SwaggerConfig::new(["/api/v1/openapi.json"])),
+            )
+            .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(handlers::not_found))
             .wrap(ErrorHandlers::new().default_handler(handlers::json_error_body))
             // The default format logs the path and query but never headers or bodies, where secrets live.

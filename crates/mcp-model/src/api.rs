@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::{ServerConfig, ServerType};
 
 /// Every failed request answers with this body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The HTTP status again, for clients that only keep the body.
     pub status: u16,
@@ -18,7 +19,8 @@ pub struct ErrorBody {
 }
 
 /// What a user may do: only admins create global servers and see everyone's audit entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
@@ -36,7 +38,8 @@ impl Role {
 }
 
 /// The caller, as `GET /api/v1/me` reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub id: Uuid,
     pub name: String,
@@ -46,9 +49,8 @@ pub struct Me {
 }
 
 /// The outcome of the last health check.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     /// Never checked, or the check could not be run.
@@ -85,7 +87,8 @@ impl HealthStatus {
 }
 
 /// A registered MCP server as the API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct McpServer {
     pub id: Uuid,
     pub name: String,
@@ -105,7 +108,8 @@ pub struct McpServer {
 }
 
 /// One page of servers, with the number that match in all.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerList {
     pub items: Vec<McpServer>,
     pub total: i64,
@@ -115,16 +119,33 @@ pub struct ServerList {
 
 /// `POST /api/v1/mcp-servers`. `config` stays raw JSON so that the server can
 /// name the exact field that breaks a rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateServer {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 64,
+            pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+        )
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1024,
+            pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+        )
+    )]
     pub description: Option<String>,
     /// Optional when `config` tells: a `type` field, a `command` (stdio) or a `url` (http).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_type: Option<ServerType>,
-    #[schema(value_type = Object)]
+    /// Checked as the config of `server_type`: stdio needs `command`, sse and http a `url`.
+    #[cfg_attr(feature = "openapi", schema(value_type = ServerConfig))]
     pub config: Value,
     /// Only admins may create global servers.
     #[serde(default)]
@@ -140,22 +161,31 @@ fn default_true() -> bool {
 /// `PATCH /api/v1/mcp-servers/{id}`: absent fields stay as they are;
 /// `"description": null` clears the description. `config` replaces the whole
 /// config; a secret value sent back as `***` keeps the stored value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateServer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 64,
+            pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+        )
+    )]
     pub name: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "double_option"
     )]
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 1024, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"))]
     pub description: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_type: Option<ServerType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ServerConfig>))]
     pub config: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
@@ -192,7 +222,8 @@ mod double_option {
 }
 
 /// One row of the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -200,13 +231,14 @@ pub struct AuditEntry {
     pub resource_type: String,
     pub resource_id: String,
     /// What the action touched (the name, the changed fields), never secret values.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: Value,
     pub created_at: DateTime<Utc>,
 }
 
 /// `GET /api/v1/audit-logs`: one page of entries and the number that match in all.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditList {
     pub items: Vec<AuditEntry>,
     pub total: i64,
@@ -255,7 +287,8 @@ mod tests {
 }
 
 /// Why one server of an import was not imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportError {
     /// The server's key in the file (or `*` for an error about the whole file).
     pub name: String,
@@ -263,14 +296,16 @@ pub struct ImportError {
 }
 
 /// A per-server field of the client's file that ai-agent has no place for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IgnoredField {
     pub name: String,
     pub field: String,
 }
 
 /// `POST /api/v1/mcp-servers/import`: the spec's summary, plus what was ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportResult {
     /// The format the file was read as (detected or given).
     pub format: String,
@@ -289,7 +324,8 @@ pub struct ImportResult {
 pub const WITHHELD_HEADER: &str = "x-ai-agent-withheld-secrets";
 
 /// A known server to start from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Template {
     pub name: String,
     pub display_name: String,
@@ -305,14 +341,16 @@ pub struct Template {
 }
 
 /// `GET /api/v1/mcp-servers/templates`, all of them or the one asked for by name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateList {
     pub templates: Vec<Template>,
     pub total: usize,
 }
 
 /// A tool an MCP server offered during its last health check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ToolInfo {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,7 +358,8 @@ pub struct ToolInfo {
 }
 
 /// What a health check found: a real MCP conversation's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthReport {
     pub status: HealthStatus,
     pub checked_at: DateTime<Utc>,
@@ -346,7 +385,8 @@ pub struct HealthReport {
 }
 
 /// `POST /api/v1/mcp-servers/{id}/health-check` and `GET …/{id}/health`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthCheckResult {
     pub id: Uuid,
     pub name: String,

@@ -18,19 +18,8 @@ const MAX_VALUE_LEN: usize = 32 * 1024;
 const MAX_URL_LEN: usize = 8192;
 
 /// How a client reaches an MCP server.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ServerType {
     /// A local process spoken to over stdin/stdout.
@@ -87,9 +76,18 @@ impl FromStr for ServerType {
 }
 
 /// A local server: the process to spawn.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StdioConfig {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 4096,
+            pattern = r"^[^\s\u0000-\u001F\u007F-\u009F]([^\u0000-\u0008\u000A-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F])?$"
+        )
+    )]
     pub command: String,
     #[serde(default)]
     pub args: Vec<String>,
@@ -99,9 +97,17 @@ pub struct StdioConfig {
 }
 
 /// A remote server: where it is and what to send it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RemoteConfig {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 8192,
+            pattern = r"^([Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001F\u007F-\u009F]+|\$\{[^}\u0000-\u001F\u007F-\u009F]*\}[^\s\u0000-\u001F\u007F-\u009F]*)$"
+        )
+    )]
     pub url: String,
     /// Secret: values are encrypted at rest and masked in output.
     #[serde(default)]
@@ -110,7 +116,8 @@ pub struct RemoteConfig {
 
 /// A normalized server configuration, in the spec's JSON shape: stdio as
 /// `{command, args, env}`, sse/http as `{url, headers}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum ServerConfig {
     Stdio(StdioConfig),

@@ -1,9 +1,12 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 
 use super::blocking;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::openapi::responses::{
+    BadRequest, ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable,
+};
 use crate::services::{self, Actor};
 
 /// Query string of `GET /audit-logs`; unknown parameters are refused, not ignored.
@@ -13,16 +16,19 @@ use crate::services::{self, Actor};
 pub struct AuditQuery {
     /// Only entries about this resource (a server id).
     pub resource_id: Option<uuid::Uuid>,
-    /// Page size, 1–1000 (default 100).
+    /// Page size (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Entries to skip.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
 /// The caller's own actions, newest first (an admin sees everyone's).
-#[utoipa::path(get, path = "/api/v1/audit-logs", operation_id = "list_audit_logs", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = mcp_model::api::AuditList), (status = 400, body = mcp_model::api::ErrorBody),
-        (status = 422, body = mcp_model::api::ErrorBody)))]
+#[utoipa::path(operation_id = "list_audit_logs", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = mcp_model::api::AuditList), BadRequest, Unauthorized, Unprocessable,
+        TooManyRequests, ServiceUnavailable))]
+#[get("/audit-logs")]
 pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,

@@ -1,10 +1,14 @@
-use actix_web::{HttpResponse, web};
-use mcp_model::api::{ErrorBody, HealthCheckResult};
+use actix_web::{HttpResponse, get, post, web};
+use mcp_model::api::HealthCheckResult;
 use serde::Deserialize;
 
-use super::blocking;
+use super::{ServerPath, blocking};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InsufficientStorage, NotFound, ServiceUnavailable, TooManyRequests,
+    Unauthorized,
+};
 use crate::services::Actor;
 use crate::services::health;
 use crate::services::servers::ServerRef;
@@ -12,38 +16,42 @@ use crate::services::servers::ServerRef;
 /// Query string of a health check; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CheckParams {
-    /// Overrides the server's default timeout for this check (1..=300).
+    /// Overrides the server's default timeout for this check, in seconds.
+    #[param(minimum = 1, maximum = 300)]
     pub timeout_secs: Option<u64>,
 }
 
 /// `POST /api/v1/mcp-servers/{id}/health-check`: runs a real MCP conversation.
-#[utoipa::path(post, path = "/api/v1/mcp-servers/{id}/health-check", operation_id = "health_check", tag = "mcp-servers",
-    params(("id" = String, Path, description = "Server id or name"), CheckParams),
-    responses((status = 200, body = HealthCheckResult), (status = 403, body = ErrorBody, description = "refused by the health-check policy"),
-        (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "health_check", tag = "mcp-servers", params(ServerPath, CheckParams),
+    responses((status = 200, body = HealthCheckResult,
+            links(("LastHealth" = (operation_id = "last_health", parameters(("id" = "$request.path.id")))))),
+        BadRequest, Unauthorized, Forbidden, NotFound,
+        TooManyRequests, ServiceUnavailable, InsufficientStorage))]
+#[post("/mcp-servers/{id}/health-check")]
 pub async fn check(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<ServerPath>,
     q: web::Query<CheckParams>,
 ) -> Result<HttpResponse, AppError> {
-    let server = ServerRef::parse(&path)?;
+    let server = ServerRef::parse(&path.id)?;
     let result = health::check(&state, actor, server, q.timeout_secs).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
 /// `GET /api/v1/mcp-servers/{id}/health`: the last stored result.
-#[utoipa::path(get, path = "/api/v1/mcp-servers/{id}/health", operation_id = "last_health", tag = "mcp-servers",
-    params(("id" = String, Path, description = "Server id or name")),
-    responses((status = 200, body = HealthCheckResult), (status = 404, body = ErrorBody, description = "unknown server, or never checked"),
-        (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "last_health", tag = "mcp-servers", params(ServerPath),
+    responses((status = 200, body = HealthCheckResult), BadRequest, Unauthorized, NotFound, TooManyRequests,
+        ServiceUnavailable))]
+#[get("/mcp-servers/{id}/health")]
 pub async fn last(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<ServerPath>,
 ) -> Result<HttpResponse, AppError> {
-    let server = ServerRef::parse(&path)?;
+    let server = ServerRef::parse(&path.id)?;
     let result = blocking(move || health::last(&state.db, &actor, &server)).await?;
     Ok(HttpResponse::Ok().json(result))
 }

@@ -1,7 +1,7 @@
 //! `POST /mcp-servers/import`, `GET /mcp-servers/export`, `GET /mcp-servers/templates`.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use mcp_model::api::WITHHELD_HEADER;
 use mcp_model::formats::Format;
@@ -10,6 +10,10 @@ use serde::Deserialize;
 use super::blocking;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::openapi::responses::{
+    BadRequest, Conflict, InsufficientStorage, NotFound, PayloadTooLarge, ServiceUnavailable,
+    TooManyRequests, Unauthorized, UnsupportedMediaType,
+};
 use crate::services::Actor;
 use crate::services::import_export;
 
@@ -29,7 +33,8 @@ pub struct ImportParams {
     #[serde(rename = "override", default)]
     #[param(rename = "override")]
     pub override_existing: bool,
-    /// claude-desktop, claude-code, cursor, vscode, windsurf or zed (default: detected).
+    /// The client whose file this is (default: detected).
+    #[param(value_type = Option<Format>)]
     pub format: Option<String>,
 }
 
@@ -125,13 +130,27 @@ async fn read_file(
     Ok(file)
 }
 
+/// The multipart form of an import; other fields are ignored.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)] // only its OpenAPI description is used
+pub struct ImportUpload {
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+}
+
 /// Imports an MCP client's config file, given as a multipart upload (field
 /// `file`) or as the raw body (JSON or JSONC), in one transaction.
-#[utoipa::path(post, path = "/api/v1/mcp-servers/import", operation_id = "import_servers", tag = "import-export",
+#[utoipa::path(operation_id = "import_servers", tag = "import-export",
     params(ImportParams),
-    request_body(content = String, description = "The config file", content_type = "application/json"),
-    responses((status = 200, body = mcp_model::api::ImportResult), (status = 400, body = mcp_model::api::ErrorBody),
-        (status = 413, body = mcp_model::api::ErrorBody), (status = 401, body = mcp_model::api::ErrorBody)))]
+    request_body(description = "The config file (JSON or JSONC), as the raw body or as the `file` field of a multipart upload; \
+            a raw body may also be sent as text/plain or application/octet-stream",
+        content(
+            (Object = "application/json"),
+            (ImportUpload = "multipart/form-data"),
+        )),
+    responses((status = 200, body = mcp_model::api::ImportResult), BadRequest, Unauthorized, Conflict,
+        PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, InsufficientStorage))]
+#[post("/mcp-servers/import")]
 pub async fn import(
     state: web::Data<AppState>,
     actor: Actor,
@@ -167,7 +186,8 @@ pub async fn import(
 pub struct ExportParams {
     /// Include the enabled global servers the caller does not shadow (default true).
     pub include_global: Option<bool>,
-    /// claude-desktop (default), claude-code, cursor, vscode, windsurf or zed.
+    /// The client whose file to write (default claude-desktop).
+    #[param(value_type = Option<Format>)]
     pub format: Option<String>,
     /// Comma-separated server names.
     pub servers: Option<String>,
@@ -176,11 +196,12 @@ pub struct ExportParams {
 /// The caller's enabled servers as a client's config file (the body is the
 /// file itself); secrets the caller may not see are `${KEY}` placeholders,
 /// listed in the `x-ai-agent-withheld-secrets` header.
-#[utoipa::path(get, path = "/api/v1/mcp-servers/export", operation_id = "export_servers", tag = "import-export",
+#[utoipa::path(operation_id = "export_servers", tag = "import-export",
     params(ExportParams),
     responses((status = 200, description = "The config file", content_type = "application/json", body = Object,
             headers(("x-ai-agent-withheld-secrets" = String, description = "server.KEY, comma-separated"))),
-        (status = 404, body = mcp_model::api::ErrorBody), (status = 400, body = mcp_model::api::ErrorBody)))]
+        BadRequest, Unauthorized, NotFound, TooManyRequests, ServiceUnavailable))]
+#[get("/mcp-servers/export")]
 pub async fn export(
     state: web::Data<AppState>,
     actor: Actor,
@@ -218,9 +239,11 @@ pub struct TemplateParams {
 }
 
 /// The built-in templates of known MCP servers.
-#[utoipa::path(get, path = "/api/v1/mcp-servers/templates", operation_id = "list_templates", tag = "import-export",
+#[utoipa::path(operation_id = "list_templates", tag = "import-export",
     params(TemplateParams),
-    responses((status = 200, body = mcp_model::api::TemplateList), (status = 404, body = mcp_model::api::ErrorBody)))]
+    responses((status = 200, body = mcp_model::api::TemplateList), BadRequest, Unauthorized, NotFound,
+        TooManyRequests, ServiceUnavailable))]
+#[get("/mcp-servers/templates")]
 pub async fn templates(
     _actor: Actor,
     q: web::Query<TemplateParams>,

@@ -18,6 +18,7 @@ use mcp_model::api::ErrorBody;
 
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::routes::RouteTable;
 use crate::services::{self, Actor};
 
 /// Runs blocking database work off the async executor.
@@ -69,6 +70,31 @@ fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
     }
 }
 
+/// A JSON body that must be an object. Read straight into `T`, serde would
+/// also take an array (`[null, null]`) and fill the fields by position.
+#[derive(Debug)]
+pub(crate) struct JsonObject<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for JsonObject<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Size, content type and syntax are checked as for any JSON body (see `json_config`).
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = value.await?.into_inner();
+            let invalid = |m: String| AppError::Invalid(mcp_model::ValidationError::new("body", m));
+            if !value.is_object() {
+                return Err(invalid("must be a JSON object".into()).into());
+            }
+            serde_json::from_value(value)
+                .map(JsonObject)
+                .map_err(|e| invalid(e.to_string()).into())
+        })
+    }
+}
+
 pub(crate) fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
@@ -113,7 +139,14 @@ pub(crate) fn path_config() -> web::PathConfig {
     })
 }
 
+/// What no route took: a 405 on a served path, else a 404.
 pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if let Some(resp) = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|routes| routes.unmatched(&req))
+    {
+        return Ok(resp);
+    }
     Err(AppError::NotFound(format!(
         "no route for {} {}",
         req.method(),
@@ -155,6 +188,19 @@ pub fn json_error_body<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHan
         .map_into_boxed_body()
         .map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
+}
+
+/// The `{id}` of a server's path: its id, or its name (names never look like ids).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ServerPath {
+    /// Server id or name.
+    #[param(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    )]
+    pub id: String,
 }
 
 /// `?reveal=true`: show the caller's own secret values.

@@ -1,11 +1,15 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use mcp_model::ServerType;
-use mcp_model::api::{CreateServer, ErrorBody, McpServer, ServerList, UpdateServer};
+use mcp_model::api::{CreateServer, McpServer, ServerList, UpdateServer};
 use serde::Deserialize;
 
-use super::{RevealQuery, blocking, no_content};
+use super::{JsonObject, RevealQuery, ServerPath, blocking, no_content};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::openapi::responses::{
+    BadRequest, Conflict, Forbidden, InsufficientStorage, NotFound, PayloadTooLarge,
+    ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
 use crate::repository::servers::ListFilter;
 use crate::services::Actor;
 use crate::services::servers::{self, ListQuery, ServerRef};
@@ -20,9 +24,11 @@ pub struct ListParams {
     pub server_type: Option<ServerType>,
     /// Only enabled (true) or disabled (false) servers.
     pub enabled: Option<bool>,
-    /// Page size, 1–1000 (default 100).
+    /// Page size (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Items to skip.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
     /// Show the real secret values of the caller's own servers.
     #[serde(default)]
@@ -31,8 +37,10 @@ pub struct ListParams {
 
 /// The caller's servers plus the enabled global servers they do not shadow
 /// with one of their own of the same name.
-#[utoipa::path(get, path = "/api/v1/mcp-servers", operation_id = "list_servers", tag = "mcp-servers", params(ListParams),
-    responses((status = 200, body = ServerList), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+#[utoipa::path(operation_id = "list_servers", tag = "mcp-servers", params(ListParams),
+    responses((status = 200, body = ServerList), BadRequest, Unauthorized, Unprocessable, TooManyRequests,
+        ServiceUnavailable))]
+#[get("/mcp-servers")]
 pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
@@ -53,25 +61,27 @@ pub async fn list(
 }
 
 /// Registers a server; the name must be new among the caller's servers.
-#[utoipa::path(post, path = "/api/v1/mcp-servers", operation_id = "create_server", tag = "mcp-servers", params(RevealQuery), request_body = CreateServer,
-    responses((status = 201, body = McpServer), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "create_server", tag = "mcp-servers", params(RevealQuery), request_body = CreateServer,
+    responses(
+        (status = 201, body = McpServer, headers(("Location" = String, description = "The new server's URL")),
+            links(
+                ("GetServer" = (operation_id = "get_server", parameters(("id" = "$response.body#/id")))),
+                ("UpdateServer" = (operation_id = "update_server", parameters(("id" = "$response.body#/id")))),
+                ("DeleteServer" = (operation_id = "delete_server", parameters(("id" = "$response.body#/id")))),
+                ("CheckServer" = (operation_id = "health_check", parameters(("id" = "$response.body#/id")))),
+            )),
+        BadRequest, Unauthorized, Forbidden, Conflict, PayloadTooLarge, UnsupportedMediaType, Unprocessable,
+        TooManyRequests, ServiceUnavailable, InsufficientStorage))]
+#[post("/mcp-servers")]
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<RevealQuery>,
-    body: web::Json<CreateServer>,
+    body: JsonObject<CreateServer>,
 ) -> Result<HttpResponse, AppError> {
     let reveal = q.reveal;
     let server = blocking(move || {
-        servers::create(
-            &state.db,
-            &state.key,
-            &state.limits,
-            &actor,
-            body.into_inner(),
-            reveal,
-        )
+        servers::create(&state.db, &state.key, &state.limits, &actor, body.0, reveal)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -80,16 +90,17 @@ pub async fn create(
 }
 
 /// One server the caller may see; a name works in place of the id.
-#[utoipa::path(get, path = "/api/v1/mcp-servers/{id}", operation_id = "get_server", tag = "mcp-servers",
-    params(("id" = String, Path, description = "Server id or name"), RevealQuery),
-    responses((status = 200, body = McpServer), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(operation_id = "get_server", tag = "mcp-servers", params(ServerPath, RevealQuery),
+    responses((status = 200, body = McpServer), BadRequest, Unauthorized, NotFound, TooManyRequests,
+        ServiceUnavailable))]
+#[get("/mcp-servers/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<ServerPath>,
     q: web::Query<RevealQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let server = ServerRef::parse(&path)?;
+    let server = ServerRef::parse(&path.id)?;
     let reveal = q.reveal;
     let found =
         blocking(move || servers::get(&state.db, &state.key, &actor, &server, reveal)).await?;
@@ -97,43 +108,38 @@ pub async fn get(
 }
 
 /// Changes the caller's own server; validated as on create.
-#[utoipa::path(patch, path = "/api/v1/mcp-servers/{id}", operation_id = "update_server", tag = "mcp-servers",
-    params(("id" = String, Path, description = "Server id or name"), RevealQuery), request_body = UpdateServer,
-    responses((status = 200, body = McpServer), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(operation_id = "update_server", tag = "mcp-servers", params(ServerPath, RevealQuery),
+    request_body = UpdateServer,
+    responses((status = 200, body = McpServer), BadRequest, Unauthorized, Forbidden, NotFound, Conflict,
+        PayloadTooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests, ServiceUnavailable,
+        InsufficientStorage))]
+#[patch("/mcp-servers/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<ServerPath>,
     q: web::Query<RevealQuery>,
-    body: web::Json<UpdateServer>,
+    body: JsonObject<UpdateServer>,
 ) -> Result<HttpResponse, AppError> {
-    let server = ServerRef::parse(&path)?;
+    let server = ServerRef::parse(&path.id)?;
     let reveal = q.reveal;
-    let updated = blocking(move || {
-        servers::update(
-            &state.db,
-            &state.key,
-            &actor,
-            &server,
-            body.into_inner(),
-            reveal,
-        )
-    })
-    .await?;
+    let updated =
+        blocking(move || servers::update(&state.db, &state.key, &actor, &server, body.0, reveal))
+            .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
 /// Soft-deletes the caller's own server; its name is free again.
-#[utoipa::path(delete, path = "/api/v1/mcp-servers/{id}", operation_id = "delete_server", tag = "mcp-servers",
-    params(("id" = String, Path, description = "Server id or name")),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(operation_id = "delete_server", tag = "mcp-servers", params(ServerPath),
+    responses((status = 204, description = "Deleted"), BadRequest, Unauthorized, Forbidden, NotFound,
+        TooManyRequests, ServiceUnavailable, InsufficientStorage))]
+#[delete("/mcp-servers/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
     actor: Actor,
-    path: web::Path<String>,
+    path: web::Path<ServerPath>,
 ) -> Result<HttpResponse, AppError> {
-    let server = ServerRef::parse(&path)?;
+    let server = ServerRef::parse(&path.id)?;
     blocking(move || servers::delete(&state.db, &actor, &server)).await?;
     Ok(no_content())
 }

@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod concurrency;
+mod contract;
 mod defects;
 mod errors;
 mod health;

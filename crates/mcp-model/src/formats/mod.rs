@@ -26,6 +26,8 @@ pub use render::{ExportServer, render};
 
 /// An MCP client whose config file we read and write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(rename_all = "kebab-case"))]
 pub enum Format {
     /// `claude_desktop_config.json`: `{"mcpServers": {...}}`, `type` only for remote servers.
     ClaudeDesktop,
