@@ -97,6 +97,9 @@ struct HealthArgs {
     /// link-local and reserved addresses (default: only for servers an admin owns).
     #[arg(long, env = "AI_AGENT_HEALTH_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
     health_allow_private: bool,
+    /// Whether remote (http/sse) checks run at all (on or off).
+    #[arg(long, env = "AI_AGENT_HEALTH_REMOTE", default_value = "on", value_parser = ["on", "off"])]
+    health_remote: String,
     /// Check every enabled server this often, in seconds (0: never, the default).
     #[arg(long, env = "AI_AGENT_HEALTH_INTERVAL_SECS", default_value_t = 0)]
     health_interval_secs: u64,
@@ -110,6 +113,7 @@ impl HealthArgs {
             max_per_user: usize::try_from(self.health_max_per_user).unwrap_or(2),
             stdio: self.health_stdio,
             allow_private: self.health_allow_private,
+            remote: self.health_remote == "on",
             interval: (self.health_interval_secs > 0)
                 .then(|| Duration::from_secs(self.health_interval_secs)),
         }

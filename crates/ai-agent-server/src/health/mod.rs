@@ -57,6 +57,9 @@ pub struct HealthSettings {
     /// reserved addresses. Off: only checks of servers an admin owns may
     /// (the admin wrote the URL); others get a 403.
     pub allow_private: bool,
+    /// Whether remote (http/sse) checks run at all: off, they answer 403, so
+    /// that a fuzzing run or a closed network sends nothing anywhere.
+    pub remote: bool,
     /// Background checking of enabled servers; `None` turns it off.
     pub interval: Option<Duration>,
 }
@@ -69,6 +72,7 @@ impl Default for HealthSettings {
             max_per_user: DEFAULT_MAX_PER_USER,
             stdio: StdioPolicy::Admins,
             allow_private: false,
+            remote: true,
             interval: None,
         }
     }
@@ -200,6 +204,12 @@ impl Checker {
         owner_is_admin: bool,
     ) -> Result<Option<std::path::PathBuf>, Refused> {
         let ServerConfig::Stdio(c) = config else {
+            if !self.settings.remote {
+                return Err(Refused(
+                    "remote health checks are turned off on this server (AI_AGENT_HEALTH_REMOTE=off)"
+                        .into(),
+                ));
+            }
             return Ok(None);
         };
         let program = command::resolve(&c.command, command::child_path(&c.env).as_deref());

@@ -304,6 +304,12 @@ async fn user_checks_cannot_reach_private_addresses(b: Backend) {
         !ai_agent_server::health::HealthSettings::default().allow_private,
         "refused by default"
     );
+    // Remote checks off: even the admin's server is not reached.
+    let w = world_with(b, |s| s.health.remote = false).await;
+    w.admin.create_server(&g, false).await.unwrap();
+    let e = w.alice.health_check("internal").await.unwrap_err();
+    assert_eq!(e.status(), Some(403));
+    assert!(e.to_string().contains("AI_AGENT_HEALTH_REMOTE"), "{e}");
 }
 
 both_backends!(allow_list_compares_files_not_names);
