@@ -15,5 +15,5 @@ pub mod routes;
 pub mod schema;
 pub mod services;
 pub mod settings;
-#[doc(hidden)]
+#[cfg(feature = "test-support")]
 pub mod testing;

@@ -202,3 +202,58 @@ impl Drop for TestServer {
         drop(self.handle.stop(false));
     }
 }
+
+/// The `mcp-fixture` binary of the build running the tests, built once per
+/// test process: in the test executable's own target folder and profile
+/// (`target/debug`, `target/release`, or a custom profile's), so that
+/// `cargo test --release` tests against a release fixture.
+pub fn fixture_bin() -> Result<&'static std::path::Path, AppError> {
+    static BIN: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    BIN.get_or_init(build_fixture)
+        .as_ref()
+        .map(PathBuf::as_path)
+        .map_err(|e| AppError::Config(e.clone()))
+}
+
+fn build_fixture() -> Result<PathBuf, String> {
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the test executable: {e}"))?;
+    // target/<profile>/deps/<test executable>
+    let profile_dir = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .ok_or_else(|| format!("{} is not in a target folder", exe.display()))?;
+    let target = profile_dir
+        .parent()
+        .ok_or_else(|| format!("{} has no target folder", profile_dir.display()))?;
+    let profile = profile_dir
+        .file_name()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args(["build", "--quiet", "-p", "mcp-fixture"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .env("CARGO_TARGET_DIR", target);
+    match profile.as_str() {
+        "debug" => {}
+        "release" => {
+            cmd.arg("--release");
+        }
+        other => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run cargo to build mcp-fixture: {e}"))?;
+    if !status.success() {
+        return Err(format!("building mcp-fixture failed: {status}"));
+    }
+    let bin = profile_dir.join("mcp-fixture");
+    if bin.exists() {
+        Ok(bin)
+    } else {
+        Err(format!("{} is missing after building it", bin.display()))
+    }
+}

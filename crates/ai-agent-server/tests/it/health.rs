@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use ai_agent_server::health::StdioPolicy;
@@ -16,25 +15,9 @@ use serde_json::json;
 use crate::both_backends;
 use crate::support::*;
 
-/// Builds the fixture once per test run and returns its path.
+/// The fixture binary of this build (debug or release).
 pub(crate) fn fixture_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "mcp-fixture", "--quiet"])
-            .current_dir(&root)
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building mcp-fixture failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target"));
-        let bin = target.join("debug/mcp-fixture");
-        assert!(bin.exists(), "{} missing", bin.display());
-        bin
-    })
+    ai_agent_server::testing::fixture_bin().expect("mcp-fixture builds")
 }
 
 /// A stdio registration of the fixture with these FIXTURE_* variables.

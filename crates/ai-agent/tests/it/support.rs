@@ -1,6 +1,5 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::OnceLock;
 
 pub use ai_agent_server::testing::{Backend, TestServer};
 pub use mcp_model::api::Role;
@@ -167,23 +166,10 @@ pub const SPEC_SSE: &[&str] = &[
 /// The mcp-fixture binary (a real MCP server over stdio), built once per test
 /// run: `cargo test -p ai-agent` alone does not build other crates' binaries.
 pub fn fixture_bin() -> &'static str {
-    static BIN: OnceLock<String> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-p", "mcp-fixture", "--quiet"])
-            .current_dir(&root)
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building mcp-fixture failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target"));
-        let bin = target.join("debug/mcp-fixture");
-        assert!(bin.exists(), "{} missing", bin.display());
-        bin.to_str().expect("utf-8 path").to_string()
-    })
+    ai_agent_server::testing::fixture_bin()
+        .expect("mcp-fixture builds")
+        .to_str()
+        .expect("utf-8 path")
 }
 
 /// Latencies (`12 ms`) replaced by `N ms` padded to the same width, so that
