@@ -9,24 +9,14 @@ use actix_web::middleware::{ErrorHandlers, Logger};
 use actix_web::{App, HttpServer, web};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
-use crate::crypto::{self, SecretKey};
+use crate::crypto;
 use crate::db::Database;
 use crate::error::AppError;
 use crate::health::Checker;
 use crate::limits::{Limits, RateLimiter};
 use crate::settings::Settings;
+pub use crate::state::AppState;
 use crate::{handlers, openapi, routes, services};
-
-/// What every request handler needs.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub db: Database,
-    pub key: SecretKey,
-    /// Runs health checks within their bounds; tracks their child processes.
-    pub health: Arc<Checker>,
-    /// Per-token request rate and per-user server count.
-    pub limits: Arc<Limits>,
-}
 
 /// Opens the database (running migrations) and the secrets key that
 /// database was sealed with (see [`services::keys`]).

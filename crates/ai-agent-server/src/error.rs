@@ -42,13 +42,24 @@ pub enum AppError {
     /// Start-up and command-line misconfiguration.
     #[error("{0}")]
     Config(String),
+    /// A bug or an unexpected failure below us; the cause (with its own
+    /// causes, and where it was made) is logged, never sent.
     #[error("internal error")]
-    Internal(String),
+    Internal {
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+        at: &'static std::panic::Location<'static>,
+    },
 }
 
 impl AppError {
-    pub(crate) fn internal(e: impl std::fmt::Display) -> Self {
-        AppError::Internal(e.to_string())
+    /// Wraps an error (kept whole, as the source) or a message.
+    #[track_caller]
+    pub(crate) fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Internal {
+            cause: e.into(),
+            at: std::panic::Location::caller(),
+        }
     }
 }
 
@@ -86,7 +97,7 @@ impl From<diesel::result::Error> for AppError {
                     tracing::error!(cause = %msg, "database write failed: read-only");
                     AppError::Unavailable("the database is read-only: nothing was written".into())
                 } else {
-                    AppError::Internal(msg)
+                    AppError::internal(other)
                 }
             }
         }
@@ -107,14 +118,23 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         match self {
-            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            AppError::Internal { cause, at } => {
+                let mut chain = cause.to_string();
+                let mut next = cause.source();
+                while let Some(s) = next {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    next = s.source();
+                }
+                tracing::error!(cause = %chain, at = %at, "internal error");
+            }
             AppError::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
             _ => {}
         }
@@ -132,5 +152,24 @@ impl ResponseError for AppError {
             status: status.as_u16(),
             detail: self.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_keep_their_cause_and_say_nothing() {
+        let io = std::io::Error::other("disk on fire");
+        let e = AppError::internal(io);
+        let source = std::error::Error::source(&e).expect("the cause is kept");
+        assert_eq!(source.to_string(), "disk on fire");
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(e.to_string(), "internal error", "the answer names no cause");
+        let AppError::Internal { at, .. } = e else {
+            panic!("internal")
+        };
+        assert!(at.file().ends_with("error.rs"), "where it was made: {at}");
     }
 }

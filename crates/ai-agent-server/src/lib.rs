@@ -15,5 +15,6 @@ pub mod routes;
 pub mod schema;
 pub mod services;
 pub mod settings;
+pub mod state;
 #[cfg(feature = "test-support")]
 pub mod testing;

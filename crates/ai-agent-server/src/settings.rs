@@ -14,6 +14,8 @@ pub const SECRET_KEY_ENV: &str = "AI_AGENT_SECRET_KEY";
 /// Loopback by default, so that a fresh server is not reachable from the network.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub(crate) const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+/// The largest import file by default (10,000 servers fit well within it).
+pub(crate) const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 /// Built once at start-up (by `main.rs` or by tests) and read-only afterwards.
 #[derive(Debug, Clone)]
@@ -72,7 +74,7 @@ impl Settings {
             secret_key_file: None,
             pool_size,
             max_body_bytes: DEFAULT_MAX_BODY,
-            max_import_bytes: crate::handlers::import_export::DEFAULT_IMPORT_LIMIT,
+            max_import_bytes: DEFAULT_IMPORT_LIMIT,
             workers: std::thread::available_parallelism().map_or(2, usize::from),
             health: HealthSettings::default(),
             rate_limit_per_minute: None,

@@ -8,11 +8,12 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use mcp_model::api::Role;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::db::DatabaseUrl;
 use crate::error::AppError;
 use crate::services;
 use crate::settings::Settings;
+use crate::state::AppState;
 
 /// The environment variable naming the PostgreSQL server tests may use.
 pub const TEST_POSTGRES_ENV: &str = "AI_AGENT_TEST_POSTGRES_URL";

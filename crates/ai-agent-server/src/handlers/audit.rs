@@ -2,12 +2,12 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 
 use super::blocking;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::{
     BadRequest, ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable,
 };
 use crate::services::{self, Actor};
+use crate::state::AppState;
 
 /// Query string of `GET /audit-logs`; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -3,7 +3,6 @@ use mcp_model::api::HealthCheckResult;
 use serde::Deserialize;
 
 use super::{ServerPath, blocking};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::{
     BadRequest, Forbidden, InsufficientStorage, NotFound, ServiceUnavailable, TooManyRequests,
@@ -12,6 +11,7 @@ use crate::openapi::responses::{
 use crate::services::Actor;
 use crate::services::health;
 use crate::services::servers::ServerRef;
+use crate::state::AppState;
 
 /// Query string of a health check; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

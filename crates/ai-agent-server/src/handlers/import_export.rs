@@ -8,7 +8,6 @@ use mcp_model::formats::Format;
 use serde::Deserialize;
 
 use super::blocking;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::{
     BadRequest, Conflict, InsufficientStorage, NotFound, PayloadTooLarge, ServiceUnavailable,
@@ -16,13 +15,12 @@ use crate::openapi::responses::{
 };
 use crate::services::Actor;
 use crate::services::import_export;
+use crate::state::AppState;
 
 /// The largest import file accepted. An import needs more than the JSON
 /// limit of other requests: 10,000 servers are a few MiB.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportLimit(pub usize);
-
-pub(crate) const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 /// Query string of an import; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -162,7 +160,7 @@ pub async fn import(
     let format = parse_format(params.format.as_deref())?;
     let limit = req
         .app_data::<ImportLimit>()
-        .map_or(DEFAULT_IMPORT_LIMIT, |l| l.0);
+        .map_or(crate::settings::DEFAULT_IMPORT_LIMIT, |l| l.0);
     let file = read_file(&req, payload, limit).await?;
     let result = blocking(move || {
         import_export::import(

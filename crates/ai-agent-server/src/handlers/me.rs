@@ -1,10 +1,10 @@
 use actix_web::{HttpResponse, get, web};
 
 use super::blocking;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::{ServiceUnavailable, TooManyRequests, Unauthorized};
 use crate::services::{self, Actor};
+use crate::state::AppState;
 
 /// Who the token belongs to; the CLI's `login` checks tokens with it.
 #[utoipa::path(operation_id = "get_me", tag = "users",

@@ -16,10 +16,10 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
 use mcp_model::api::ErrorBody;
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::routes::RouteTable;
 use crate::services::{self, Actor};
+use crate::state::AppState;
 
 /// Runs blocking database work off the async executor.
 pub(crate) async fn blocking<T: Send + 'static>(

@@ -2,9 +2,9 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 
 use super::blocking;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::ServiceUnavailable;
+use crate::state::AppState;
 
 /// `{"status": "ok"}` from `/healthz`, `{"status": "ready"}` from `/readyz`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

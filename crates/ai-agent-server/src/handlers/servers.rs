@@ -4,15 +4,14 @@ use mcp_model::api::{CreateServer, McpServer, ServerList, UpdateServer};
 use serde::Deserialize;
 
 use super::{JsonObject, RevealQuery, ServerPath, blocking, no_content};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InsufficientStorage, NotFound, PayloadTooLarge,
     ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
-use crate::repository::servers::ListFilter;
 use crate::services::Actor;
 use crate::services::servers::{self, ListQuery, ServerRef};
+use crate::state::AppState;
 
 /// Query string of the server listing; unknown parameters are refused, not ignored.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -48,10 +47,8 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let p = q.into_inner();
     let query = ListQuery {
-        filter: ListFilter {
-            server_type: p.server_type.map(|t| t.as_str().to_string()),
-            is_enabled: p.enabled,
-        },
+        server_type: p.server_type,
+        is_enabled: p.enabled,
         limit: p.limit,
         offset: p.offset,
         reveal: p.reveal,

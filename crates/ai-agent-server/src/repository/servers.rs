@@ -356,3 +356,17 @@ pub fn set_stored_config(
         ))
         .execute(conn)
 }
+
+/// Every row's id and sealed secrets (deleted rows too), for re-sealing.
+pub fn all_sealed(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    mcp_servers::table
+        .select((mcp_servers::id, mcp_servers::secrets))
+        .load(conn)
+}
+
+/// Replaces one row's sealed secrets.
+pub fn set_sealed(conn: &mut DbConnection, id: &str, sealed: &str) -> QueryResult<usize> {
+    diesel::update(mcp_servers::table.find(id))
+        .set(mcp_servers::secrets.eq(sealed))
+        .execute(conn)
+}

@@ -12,11 +12,11 @@ use mcp_model::api::{HealthCheckResult, HealthReport};
 
 use super::servers::{ServerRef, find_visible, row_config, row_type};
 use super::{Actor, off_thread, parse_uuid, utc};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::health::NotRun;
 use crate::repository::servers::ServerRow;
 use crate::repository::{self};
+use crate::state::AppState;
 
 /// `POST …/{id}/health-check`: the owner, anyone for a global server, or an
 /// admin may check; others get 404 as for any server they cannot see.

@@ -1,65 +1,21 @@
 //! Operator tasks over a whole database: copying it to another backend, and
 //! re-encrypting every secret under a new key.
 
-use diesel::prelude::*;
-
-use crate::crypto::SecretKey;
-use crate::db::{Database, DbConnection};
-use crate::error::AppError;
-use crate::repository::audit::AuditRow;
-use crate::repository::servers::ServerRow;
-use crate::repository::tokens::TokenRow;
-use crate::repository::users::UserRow;
-use crate::repository::{meta, servers};
-use crate::schema::{api_tokens, audit_logs, mcp_servers, users};
-use crate::services::servers::seal_config;
 use mcp_model::ServerConfig;
 
-/// Rows read and written per statement while copying.
-const PAGE: i64 = 500;
-
-/// How many rows of each table a copy moved.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CopyCounts {
-    pub users: usize,
-    pub tokens: usize,
-    pub servers: usize,
-    pub audit_logs: usize,
-}
-
-/// Copies every row of one table, page by page in primary-key order, with a
-/// multi-row insert per page on whichever backend the target is.
-macro_rules! copy_table {
-    ($src:expr, $dst:expr, $table:ident, $row:ty) => {{
-        let mut copied = 0usize;
-        loop {
-            let page: Vec<$row> = $src.read(|c| {
-                Ok($table::table
-                    .order($table::id.asc())
-                    .limit(PAGE)
-                    .offset(copied as i64)
-                    .load::<$row>(c)?)
-            })?;
-            if page.is_empty() {
-                break;
-            }
-            let insert = diesel::insert_into($table::table).values(&page);
-            match &mut *$dst {
-                DbConnection::Sqlite(c) => insert.execute(c)?,
-                DbConnection::Pg(c) => insert.execute(c)?,
-            };
-            copied += page.len();
-        }
-        copied
-    }};
-}
+use crate::crypto::SecretKey;
+use crate::db::Database;
+use crate::error::AppError;
+pub use crate::repository::copy::CopyCounts;
+use crate::repository::{self, copy, meta, servers};
+use crate::services::servers::seal_config;
 
 /// Copies users, tokens, servers (their sealed secrets as they are, so the
 /// same key opens them) and the audit log from `from` into the empty `to`,
 /// in one transaction on the target: all or nothing.
 pub fn copy_database(from: &Database, to: &Database) -> Result<CopyCounts, AppError> {
     to.write(|dst| {
-        let existing: i64 = users::table.count().get_result(dst)?;
+        let existing = repository::users::count(dst)?;
         if existing > 0 {
             return Err(AppError::Conflict(format!(
                 "the target database {} already has {existing} users; copy only into an empty database",
@@ -70,12 +26,7 @@ pub fn copy_database(from: &Database, to: &Database) -> Result<CopyCounts, AppEr
         if let Some(fp) = from.read(|c| Ok(meta::get(c, meta::KEY_FINGERPRINT)?))? {
             meta::set(dst, meta::KEY_FINGERPRINT, &fp)?;
         }
-        Ok(CopyCounts {
-            users: copy_table!(from, dst, users, UserRow),
-            tokens: copy_table!(from, dst, api_tokens, TokenRow),
-            servers: copy_table!(from, dst, mcp_servers, ServerRow),
-            audit_logs: copy_table!(from, dst, audit_logs, AuditRow),
-        })
+        copy::copy_tables(from, dst)
     })
 }
 
@@ -84,9 +35,7 @@ pub fn copy_database(from: &Database, to: &Database) -> Result<CopyCounts, AppEr
 /// re-sealed too, so that the old key can be destroyed.
 pub fn rotate_key(db: &Database, old: &SecretKey, new: &SecretKey) -> Result<usize, AppError> {
     db.write(|conn| {
-        let rows: Vec<(String, String)> = mcp_servers::table
-            .select((mcp_servers::id, mcp_servers::secrets))
-            .load(conn)?;
+        let rows = servers::all_sealed(conn)?;
         for (id, sealed) in &rows {
             let secrets = old.open(id, sealed).map_err(|_| {
                 AppError::Config(format!(
@@ -94,9 +43,7 @@ pub fn rotate_key(db: &Database, old: &SecretKey, new: &SecretKey) -> Result<usi
                 ))
             })?;
             let resealed = new.seal(id, &secrets)?;
-            diesel::update(mcp_servers::table.find(id))
-                .set(mcp_servers::secrets.eq(resealed))
-                .execute(conn)?;
+            servers::set_sealed(conn, id, &resealed)?;
         }
         meta::set(conn, meta::KEY_FINGERPRINT, new.fingerprint())?;
         Ok(rows.len())

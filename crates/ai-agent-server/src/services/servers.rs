@@ -265,9 +265,11 @@ pub(crate) fn get(
     to_api(key, row, reveal)
 }
 
+/// A listing as a handler asks for it: typed filters, an unchecked page.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListQuery {
-    pub filter: ListFilter,
+    pub server_type: Option<ServerType>,
+    pub is_enabled: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
     pub reveal: bool,
@@ -281,9 +283,13 @@ pub(crate) fn list(
 ) -> Result<ServerList, AppError> {
     let super::Page { limit, offset } = super::Page::new(q.limit, q.offset)?;
     let me = actor.id_str();
+    let filter = ListFilter {
+        server_type: q.server_type.map(|t| t.as_str().to_string()),
+        is_enabled: q.is_enabled,
+    };
     let (rows, total) = db.read(|conn| {
         Ok(repository::servers::list_visible(
-            conn, &me, &q.filter, limit, offset,
+            conn, &me, &filter, limit, offset,
         )?)
     })?;
     let items = rows
