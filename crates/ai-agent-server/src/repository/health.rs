@@ -13,7 +13,7 @@ use crate::schema::{health_leases, mcp_servers};
 pub fn store_result(
     conn: &mut DbConnection,
     checked: &ServerRow,
-    status: &str,
+    status: super::columns::DbHealthStatus,
     at: NaiveDateTime,
     report: &str,
 ) -> QueryResult<usize> {

@@ -2,6 +2,7 @@
 //! services turn them into API types.
 
 pub mod audit;
+pub mod columns;
 pub mod copy;
 pub mod health;
 pub mod meta;

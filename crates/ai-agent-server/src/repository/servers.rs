@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Backend;
+use super::columns::{DbHealthStatus, DbServerType};
 use crate::db::DbConnection;
 use crate::schema::mcp_servers;
 
@@ -14,8 +15,7 @@ pub struct ServerRow {
     pub user_id: String,
     pub name: String,
     pub description: Option<String>,
-    /// `ServerType::as_str` text.
-    pub server_type: String,
+    pub server_type: DbServerType,
     /// The normalized config as JSON, secret values replaced by `***`.
     pub config: String,
     /// The real secret values, sealed with the row id as associated data so
@@ -23,7 +23,7 @@ pub struct ServerRow {
     pub secrets: String,
     pub is_global: bool,
     pub is_enabled: bool,
-    pub health_status: String,
+    pub health_status: DbHealthStatus,
     pub last_health_check_at: Option<NaiveDateTime>,
     /// The last `HealthReport` as JSON, served by `GET …/{id}/health`.
     pub health_report: Option<String>,
@@ -39,12 +39,12 @@ pub struct ServerRow {
 pub struct ServerChanges {
     pub name: Option<String>,
     pub description: Option<Option<String>>,
-    pub server_type: Option<String>,
+    pub server_type: Option<DbServerType>,
     pub config: Option<String>,
     pub secrets: Option<String>,
     pub is_global: Option<bool>,
     pub is_enabled: Option<bool>,
-    pub health_status: Option<String>,
+    pub health_status: Option<DbHealthStatus>,
     pub last_health_check_at: Option<Option<NaiveDateTime>>,
     pub health_report: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
@@ -53,7 +53,7 @@ pub struct ServerChanges {
 /// Narrows a listing.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub server_type: Option<String>,
+    pub server_type: Option<DbServerType>,
     pub is_enabled: Option<bool>,
 }
 
@@ -258,7 +258,7 @@ pub fn list_exportable(
 #[derive(Debug, Clone)]
 pub struct ServerOverride {
     pub id: String,
-    pub server_type: String,
+    pub server_type: DbServerType,
     pub config: String,
     pub secrets: String,
     pub is_enabled: bool,
@@ -305,7 +305,7 @@ pub fn update_many(conn: &mut DbConnection, rows: &[ServerOverride]) -> QueryRes
             for r in $chunk {
                 q = q
                     .bind::<Text, _>(r.id.clone())
-                    .bind::<Text, _>(r.server_type.clone())
+                    .bind::<Text, _>(r.server_type)
                     .bind::<Text, _>(r.config.clone())
                     .bind::<Text, _>(r.secrets.clone())
                     .bind::<Bool, _>(r.is_enabled)

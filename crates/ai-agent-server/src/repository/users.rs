@@ -9,8 +9,7 @@ use crate::schema::users;
 pub struct UserRow {
     pub id: String,
     pub name: String,
-    /// `Role::as_str` text ("user" or "admin").
-    pub role: String,
+    pub role: super::columns::DbRole,
     pub is_active: bool,
     pub created_at: chrono::NaiveDateTime,
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use mcp_model::api::{HealthCheckResult, HealthReport};
 
-use super::servers::{ServerRef, find_visible, row_config, row_type};
+use super::servers::{ServerRef, find_visible, row_config};
 use super::{Actor, off_thread, parse_uuid, utc};
 use crate::error::AppError;
 use crate::health::NotRun;
@@ -42,7 +42,7 @@ async fn owner_is_admin(state: &AppState, row: &ServerRow) -> Result<bool, AppEr
     let owner = row.user_id.clone();
     let user = off_thread(move || db.read(|conn| Ok(repository::users::find_by_id(conn, &owner)?)))
         .await?;
-    Ok(user.is_some_and(|u| u.role == mcp_model::api::Role::Admin.as_str()))
+    Ok(user.is_some_and(|u| u.role.0 == mcp_model::api::Role::Admin))
 }
 
 /// Checks one stored server for `caller` (whose own slots it takes) and
@@ -55,7 +55,7 @@ pub async fn check_row(
 ) -> Result<HealthCheckResult, AppError> {
     let config = row_config(&state.key, &row, true)?;
     let owner_is_admin = owner_is_admin(state, &row).await?;
-    let server_type = row_type(&row)?;
+    let server_type = row.server_type.0;
     let report = state
         .health
         .check(caller, server_type, &config, owner_is_admin, timeout)
@@ -70,7 +70,7 @@ pub async fn check_row(
         })?;
     let json = serde_json::to_string(&report).map_err(AppError::internal)?;
     let db = state.db.clone();
-    let status = report.status.as_str();
+    let status = report.status.into();
     let at = report.checked_at.naive_utc();
     let checked = row.clone();
     let stored = off_thread(move || {

@@ -16,7 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::Actor;
-use super::servers::{NewServer, new_row, row_config, row_type, seal_config, validate_create};
+use super::servers::{NewServer, new_row, row_config, seal_config, validate_create};
 use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::error::AppError;
@@ -120,7 +120,7 @@ pub fn import(
                     let (config, secrets) = seal_config(key, id, &new.config)?;
                     overrides.push(ServerOverride {
                         id: id.clone(),
-                        server_type: row.server_type.clone(),
+                        server_type: row.server_type,
                         config,
                         secrets,
                         is_enabled: new.is_enabled,
@@ -139,7 +139,7 @@ pub fn import(
                 resource_id: overridden.clone().unwrap_or_else(|| row.id.clone()),
                 details: json!({
                     "name": new.name,
-                    "server_type": row.server_type,
+                    "server_type": row.server_type.0,
                     "overridden": overridden.is_some(),
                 })
                 .to_string(),
@@ -259,7 +259,7 @@ pub fn export(
             });
         }
         servers.push(ExportServer {
-            server_type: row_type(&row)?,
+            server_type: row.server_type.0,
             name: row.name,
             config,
         });

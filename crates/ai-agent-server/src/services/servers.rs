@@ -61,13 +61,6 @@ fn on_unique(name: &str) -> impl FnOnce(diesel::result::Error) -> AppError + '_ 
     }
 }
 
-/// The type of a stored row (written by us, so a bad value is a bug, not input).
-pub(crate) fn row_type(row: &ServerRow) -> Result<ServerType, AppError> {
-    row.server_type
-        .parse()
-        .map_err(|_| AppError::internal(format!("stored type of {} is invalid", row.id)))
-}
-
 /// The stored form of a config: masked JSON, and the sealed secrets.
 pub(crate) fn seal_config(
     key: &SecretKey,
@@ -97,13 +90,13 @@ pub(crate) fn to_api(key: &SecretKey, row: ServerRow, reveal: bool) -> Result<Mc
     let config = row_config(key, &row, reveal)?;
     Ok(McpServer {
         id: parse_uuid(&row.id)?,
-        server_type: row_type(&row)?,
+        server_type: row.server_type.0,
         name: row.name,
         description: row.description,
         config,
         is_global: row.is_global,
         is_enabled: row.is_enabled,
-        health_status: HealthStatus::parse(&row.health_status).unwrap_or_default(),
+        health_status: row.health_status.0,
         last_health_check_at: row.last_health_check_at.map(utc),
         user_id: parse_uuid(&row.user_id)?,
         created_at: utc(row.created_at),
@@ -173,12 +166,12 @@ pub(crate) fn new_row(
         user_id: actor.id_str(),
         name: s.name.clone(),
         description: s.description.clone(),
-        server_type: s.server_type.as_str().to_string(),
+        server_type: s.server_type.into(),
         config,
         secrets,
         is_global: s.is_global,
         is_enabled: s.is_enabled,
-        health_status: HealthStatus::Unknown.as_str().to_string(),
+        health_status: HealthStatus::Unknown.into(),
         last_health_check_at: None,
         health_report: None,
         created_at: now,
@@ -212,7 +205,7 @@ pub(crate) fn create(
             "mcp_server_create",
             "mcp_server",
             &row.id,
-            json!({"name": row.name, "server_type": row.server_type, "is_global": row.is_global}),
+            json!({"name": row.name, "server_type": row.server_type.0, "is_global": row.is_global}),
         )
     })?;
     to_api(key, row, reveal)
@@ -284,7 +277,7 @@ pub(crate) fn list(
     let super::Page { limit, offset } = super::Page::new(q.limit, q.offset)?;
     let me = actor.id_str();
     let filter = ListFilter {
-        server_type: q.server_type.map(|t| t.as_str().to_string()),
+        server_type: q.server_type.map(Into::into),
         is_enabled: q.is_enabled,
     };
     let (rows, total) = db.read(|conn| {
@@ -358,7 +351,7 @@ pub(crate) fn update(
     }
     let row = db.write(|conn| {
         let old = find_owned_for_update(conn, actor, server)?;
-        let old_type = row_type(&old)?;
+        let old_type = old.server_type.0;
         let mut changes = ServerChanges::default();
         let mut changed = Vec::new();
         if let Some(n) = req.name.as_ref().filter(|n| **n != old.name) {
@@ -384,11 +377,11 @@ pub(crate) fn update(
             let old_config = row_config(key, &old, true)?;
             unmask_from(&mut config, &old_config)?;
             let (masked, sealed) = seal_config(key, &old.id, &config)?;
-            changes.server_type = Some(new_type.as_str().to_string());
+            changes.server_type = Some(new_type.into());
             changes.config = Some(masked);
             changes.secrets = Some(sealed);
             // The last check was of another config.
-            changes.health_status = Some(HealthStatus::Unknown.as_str().to_string());
+            changes.health_status = Some(HealthStatus::Unknown.into());
             changes.health_report = Some(None);
             changes.last_health_check_at = Some(None);
             changed.push("config");

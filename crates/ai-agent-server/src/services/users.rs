@@ -45,23 +45,15 @@ fn actor_of(user: &UserRow) -> Result<Actor, AppError> {
     Ok(Actor {
         id: parse_uuid(&user.id)?,
         name: user.name.clone(),
-        role: role_of(&user.role)?,
+        role: user.role.0,
     })
-}
-
-fn role_of(s: &str) -> Result<Role, AppError> {
-    match s {
-        "admin" => Ok(Role::Admin),
-        "user" => Ok(Role::User),
-        other => Err(AppError::internal(format!("unknown role '{other}'"))),
-    }
 }
 
 pub(crate) fn me(user: &UserRow) -> Result<Me, AppError> {
     Ok(Me {
         id: parse_uuid(&user.id)?,
         name: user.name.clone(),
-        role: role_of(&user.role)?,
+        role: user.role.0,
         is_active: user.is_active,
         created_at: utc(user.created_at),
     })
@@ -91,7 +83,7 @@ fn new_user_row(name: &str, role: Role) -> UserRow {
     UserRow {
         id: Uuid::now_v7().to_string(),
         name: name.to_string(),
-        role: role.as_str().to_string(),
+        role: role.into(),
         is_active: true,
         created_at: repository::now(),
     }

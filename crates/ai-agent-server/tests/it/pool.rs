@@ -161,3 +161,35 @@ async fn stored_query_values_of_earlier_versions_are_sealed_once(b: Backend) {
     );
     drop(state);
 }
+
+both_backends!(enum_columns_read_back_typed_and_refuse_unknown_text);
+
+/// `server_type`, `health_status` and `role` are typed columns: each stored
+/// spelling reads back as its enum, and a text that is none of them is an
+/// error (500), never silently a default.
+async fn enum_columns_read_back_typed_and_refuse_unknown_text(b: Backend) {
+    let w = World::new(b).await;
+    let s = w
+        .alice
+        .create_server(
+            &remote("typed", ServerType::Sse, "https://mcp.example.com/sse"),
+            false,
+        )
+        .await
+        .unwrap();
+    let got = w.alice.get_server("typed", false).await.unwrap();
+    assert_eq!(got.server_type, ServerType::Sse);
+    assert_eq!(got.health_status, mcp_model::api::HealthStatus::Unknown);
+    assert_eq!(
+        w.admin.me().await.unwrap().role,
+        mcp_model::api::Role::Admin
+    );
+    let mut conn = ai_agent_server::db::DbConnection::establish(&w.server.db.url).unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE mcp_servers SET health_status = 'fine' WHERE id = '{}'",
+        s.id
+    ))
+    .unwrap();
+    let e = w.alice.get_server("typed", false).await.unwrap_err();
+    assert_eq!(e.status(), Some(500), "{e}");
+}
