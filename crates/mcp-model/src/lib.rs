@@ -12,6 +12,9 @@ pub mod name;
 pub mod templates;
 pub mod validation;
 
+#[cfg(test)]
+mod proptests;
+
 pub use config::{RemoteConfig, ServerConfig, ServerType, StdioConfig};
 pub use validation::ValidationError;
 
