@@ -200,6 +200,50 @@ fn round_trip(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The nesting depth of JSONC text as the parser itself sees it.
+fn parsed_depth(text: &str) -> Option<usize> {
+    fn depth(v: &jsonc_parser::ast::Value<'_>) -> usize {
+        use jsonc_parser::ast::Value as V;
+        match v {
+            V::Object(o) => {
+                1 + o
+                    .properties
+                    .iter()
+                    .map(|p| depth(&p.value))
+                    .max()
+                    .unwrap_or(0)
+            }
+            V::Array(a) => 1 + a.elements.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).ok()?;
+    parsed.value.as_ref().map(depth)
+}
+
+/// Values whose quotes, escapes and comments a depth count could misread.
+fn tricky_value() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        r#"'"'"#,
+        r#""'""#,
+        r#""\"""#,
+        r#"'\''"#,
+        r#""\\""#,
+        "/* \" */ 1",
+        "// \"\n 1",
+        r#""/*""#,
+        r#"'//'"#,
+        "'['",
+        r#""{""#,
+        "1",
+    ])
+}
+
 fn never_panics(text: &str) {
     let _ = parse(text, None);
     for f in Format::ALL {
@@ -228,6 +272,23 @@ proptest! {
         let damaged = format!("{}{}{}", &text[..at], junk.concat(), &text[at..]);
         never_panics(&damaged);
         round_trip(&damaged)?;
+    }
+
+    #[test]
+    fn files_nested_too_deep_are_refused(values in vec(tricky_value(), 1..4), n in 60usize..72) {
+        // The parser recurses, so its depth guard must see brackets exactly as it does.
+        let text = format!(
+            "{{\"a\": [{}], \"b\": {}{}}}",
+            values.join(", "),
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        if let Some(d) = parsed_depth(&text)
+            && d > 64
+        {
+            let refused = parse(&text, None).is_err_and(|e| e.0.contains("nested more than"));
+            prop_assert!(refused, "nested {} deep, yet not refused for it: {}", d, text);
+        }
     }
 
     #[test]
