@@ -74,3 +74,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A number given as a secret value is stored as its string form; parsed
+    /// from a request body it must be the number the sender wrote, not one a
+    /// last digit away.
+    #[test]
+    fn numbers_in_request_bodies_keep_their_digits(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
+        let written = serde_json::to_string(&f).expect("serializes");
+        let body = format!(r#"{{"command": "x", "env": {{"N": {written}}}}}"#);
+        let raw: Value = serde_json::from_str(&body).expect("parses");
+        let c = normalize(ServerType::Stdio, &raw).expect("valid");
+        prop_assert_eq!(c.secrets().get("N"), Some(&written));
+    }
+}
+
+#[test]
+fn a_float_env_value_parsed_from_text_keeps_its_digits() {
+    // Found by the server's round-trip property: without serde_json's
+    // float_roundtrip this came back as -947133.643774046.
+    let raw: Value = serde_json::from_str(r#"{"command": "a", "env": {"a": -947133.6437740459}}"#)
+        .expect("json");
+    let c = normalize(ServerType::Stdio, &raw).expect("valid");
+    assert_eq!(c.secrets()["a"], "-947133.6437740459");
+}
