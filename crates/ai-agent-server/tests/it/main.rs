@@ -13,6 +13,7 @@ mod health;
 mod import_export;
 mod maintenance;
 mod ops;
+mod props;
 mod secrets;
 mod servers;
 mod templates;
