@@ -13,6 +13,9 @@ pub mod secrets;
 pub mod templates;
 pub mod validation;
 
+#[cfg(test)]
+mod proptests;
+
 pub use config::{RemoteConfig, ServerConfig, ServerType, StdioConfig};
 pub use validation::ValidationError;
 

@@ -16,6 +16,7 @@ mod import_export;
 mod maintenance;
 mod ops;
 mod pool;
+mod props;
 mod secrets;
 mod servers;
 mod templates;

@@ -21,15 +21,17 @@ pub struct Duplicate {
 pub const MAX_DEPTH: usize = 64;
 
 /// Checks the nesting depth of JSONC text without parsing it (brackets in
-/// strings and comments do not count).
+/// strings and comments do not count). It must tell strings and comments
+/// exactly as the parser does, single-quoted strings included: a bracket it
+/// skips that the parser reads is a level it does not count.
 fn check_depth(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => {
+            quote @ (b'"' | b'\'') => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
+                while i < bytes.len() && bytes[i] != quote {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
@@ -139,6 +141,26 @@ mod tests {
             "[".repeat(100)
         );
         assert!(parse(&text).is_ok(), "{text}");
+    }
+
+    #[test]
+    fn single_quoted_strings_do_not_hide_nesting() {
+        // Found by the property tests: a `"` or `//` inside a single-quoted
+        // string made the guard skip what followed, and 100,000 brackets then
+        // overflowed the parser's stack, aborting the process.
+        for value in [r#"'"'"#, "'//'", "'/*'"] {
+            let deep = format!(
+                "{{\"mcpServers\": {{}}, \"a\": {value}, \"b\": {}{}}}",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            );
+            let err = parse(&deep).expect_err("too deep");
+            assert!(err.contains("nested more than 64"), "{value}: {err}");
+        }
+        let (v, _) = parse(r#"{"a": '"[{', "b": '\'//'}"#)
+            .expect("parses")
+            .expect("value");
+        assert_eq!(v, json!({"a": "\"[{", "b": "'//"}));
     }
 
     #[test]
