@@ -11,7 +11,7 @@ use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::crypto;
 use crate::db::Database;
-use crate::error::AppError;
+use crate::error::StartupError;
 use crate::health::Checker;
 use crate::limits::{Limits, RateLimiter};
 use crate::settings::Settings;
@@ -20,7 +20,7 @@ use crate::{handlers, openapi, routes, services};
 
 /// Opens the database (running migrations) and the secrets key that
 /// database was sealed with (see [`services::keys`]).
-pub fn open(settings: &Settings) -> Result<AppState, AppError> {
+pub fn open(settings: &Settings) -> Result<AppState, StartupError> {
     let db = Database::open(&settings.database, settings.pool_size)?;
     let (key, created) = services::keys::load_for(&db, &settings.key_source())?;
     if let Some(path) = created {
@@ -48,7 +48,7 @@ pub fn open(settings: &Settings) -> Result<AppState, AppError> {
 /// private file, both or neither; returns that file's path when it did.
 /// An existing token file (another database's first admin) is never
 /// replaced: the token then goes to a file named for this database.
-pub fn bootstrap(state: &AppState, settings: &Settings) -> Result<Option<PathBuf>, AppError> {
+pub fn bootstrap(state: &AppState, settings: &Settings) -> Result<Option<PathBuf>, StartupError> {
     let path = settings.admin_token_file();
     let path = if path.exists() {
         let digest = crypto::hash_token(&settings.database.redacted());
@@ -60,7 +60,7 @@ pub fn bootstrap(state: &AppState, settings: &Settings) -> Result<Option<PathBuf
         &state.db,
         |token| {
             crypto::write_private_file(&path, &format!("{token}\n"))?;
-            Ok(path.clone())
+            Ok::<_, StartupError>(path.clone())
         },
         |written| {
             let _ = std::fs::remove_file(written);
@@ -90,7 +90,7 @@ pub fn start(
     settings: &Settings,
     bind: &str,
     handle_signals: bool,
-) -> Result<Running, AppError> {
+) -> Result<Running, StartupError> {
     let max_body = settings.max_body_bytes;
     let import_limit = handlers::import_export::ImportLimit(settings.max_import_bytes);
     let data = web::Data::new(state);
@@ -125,7 +125,7 @@ pub fn start(
     .keep_alive(std::time::Duration::from_secs(75))
     .shutdown_timeout(10)
     .bind(bind)
-    .map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;
+    .map_err(|e| StartupError::Config(format!("cannot listen on {bind}: {e}")))?;
     if !handle_signals {
         server = server.disable_signals();
     }

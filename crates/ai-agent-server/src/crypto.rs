@@ -14,7 +14,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::error::{AppError, StartupError};
 
 const VERSION: &str = "v1";
 
@@ -33,18 +33,18 @@ impl std::fmt::Debug for SecretKey {
 
 impl SecretKey {
     /// A key from its base64 text (32 bytes).
-    pub fn from_base64(text: &str) -> Result<Self, AppError> {
+    pub fn from_base64(text: &str) -> Result<Self, StartupError> {
         let bytes = STANDARD
             .decode(text.trim())
-            .map_err(|e| AppError::Config(format!("secret key is not valid base64: {e}")))?;
+            .map_err(|e| StartupError::Config(format!("secret key is not valid base64: {e}")))?;
         if bytes.len() != 32 {
-            return Err(AppError::Config(format!(
+            return Err(StartupError::Config(format!(
                 "secret key must be 32 bytes, found {}",
                 bytes.len()
             )));
         }
         let cipher = XChaCha20Poly1305::new_from_slice(&bytes)
-            .map_err(|_| AppError::Config("secret key has the wrong length".into()))?;
+            .map_err(|_| StartupError::Config("secret key has the wrong length".into()))?;
         Ok(SecretKey {
             cipher,
             fingerprint: fingerprint(&bytes),
@@ -60,9 +60,9 @@ impl SecretKey {
 
     /// The key in `path`, which must exist: for a database that already
     /// holds secrets, a missing key file is an error, never a new key.
-    pub fn load(path: &Path) -> Result<Self, AppError> {
+    pub fn load(path: &Path) -> Result<Self, StartupError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            AppError::Config(format!(
+            StartupError::Config(format!(
                 "cannot read secret key file {}: {e}",
                 path.display()
             ))
@@ -78,7 +78,7 @@ impl SecretKey {
     }
 
     /// Reads the key file, creating it (mode 0600) with a new key when absent.
-    pub fn load_or_create(path: &Path) -> Result<(Self, bool), AppError> {
+    pub fn load_or_create(path: &Path) -> Result<(Self, bool), StartupError> {
         match std::fs::read_to_string(path) {
             Ok(text) => Ok((Self::from_base64(&text)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -86,7 +86,7 @@ impl SecretKey {
                 write_private_file(path, &format!("{text}\n"))?;
                 Ok((Self::from_base64(&text)?, true))
             }
-            Err(e) => Err(AppError::Config(format!(
+            Err(e) => Err(StartupError::Config(format!(
                 "cannot read secret key file {}: {e}",
                 path.display()
             ))),
@@ -157,8 +157,9 @@ fn fingerprint(bytes: &[u8]) -> String {
 
 /// Writes a file readable by its owner only, refusing to replace one; a
 /// folder it creates is private too.
-pub fn write_private_file(path: &Path, contents: &str) -> Result<(), AppError> {
-    let err = |e: std::io::Error| AppError::Config(format!("cannot write {}: {e}", path.display()));
+pub fn write_private_file(path: &Path, contents: &str) -> Result<(), StartupError> {
+    let err =
+        |e: std::io::Error| StartupError::Config(format!("cannot write {}: {e}", path.display()));
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
             .create(dir)

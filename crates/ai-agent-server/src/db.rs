@@ -9,7 +9,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::AppError;
+use crate::error::{AppError, StartupError};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -32,7 +32,7 @@ pub enum DatabaseUrl {
 impl DatabaseUrl {
     /// `postgres://` or `postgresql://` selects PostgreSQL; `sqlite://PATH`,
     /// `sqlite:PATH` or a bare path selects SQLite.
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, StartupError> {
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(DatabaseUrl::Postgres(raw.to_string()));
         }
@@ -41,14 +41,14 @@ impl DatabaseUrl {
             .or_else(|| raw.strip_prefix("sqlite:"))
             .unwrap_or(raw);
         if path.is_empty() || path == ":memory:" || path.contains("mode=memory") {
-            return Err(AppError::Config(format!(
+            return Err(StartupError::Config(format!(
                 "database URL '{raw}': an in-memory SQLite database cannot be shared by a connection pool; give a file path"
             )));
         }
         if let Some((scheme, _)) = raw.split_once("://")
             && scheme != "sqlite"
         {
-            return Err(AppError::Config(format!(
+            return Err(StartupError::Config(format!(
                 "database URL '{raw}': unsupported scheme '{scheme}' (use postgres:// or a SQLite file path)"
             )));
         }
@@ -164,7 +164,7 @@ impl std::fmt::Debug for Database {
 impl Database {
     /// Opens the pool and runs pending migrations. Fails within a few seconds,
     /// with the backend's own message, when the database cannot be reached.
-    pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, AppError> {
+    pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, StartupError> {
         // A `file:` URI (e.g. `?mode=ro`) is SQLite's to interpret.
         if let DatabaseUrl::Sqlite(path) = url
             && !path.starts_with("file:")
@@ -175,7 +175,7 @@ impl Database {
         // Connect once up front so that a bad URL fails with its real error
         // rather than r2d2's generic timeout.
         let mut first = r2d2::ManageConnection::connect(&manager).map_err(|e| {
-            AppError::Config(format!("cannot open database {}: {e}", url.redacted()))
+            StartupError::Config(format!("cannot open database {}: {e}", url.redacted()))
         })?;
         run_migrations(&mut first)?;
         drop(first);
@@ -191,7 +191,7 @@ impl Database {
             .connection_timeout(Duration::from_secs(if url.is_postgres() { 2 } else { 10 }))
             .build(manager)
             .map_err(|e| {
-                AppError::Config(format!("cannot open database {}: {e}", url.redacted()))
+                StartupError::Config(format!("cannot open database {}: {e}", url.redacted()))
             })?;
         let db = Database {
             pool,
@@ -200,7 +200,7 @@ impl Database {
             probed: Arc::default(),
         };
         db.probe_write().map_err(|e| {
-            AppError::Config(format!(
+            StartupError::Config(format!(
                 "the database {} does not take writes ({e}); check that its file and folder are writable and the disk has space",
                 url.redacted()
             ))
@@ -356,9 +356,9 @@ fn sqlite_immediate<T>(
 /// (diesel's `run_pending_migrations` is not safe to run concurrently).
 const MIGRATION_LOCK: i64 = 0x6169_6167_656e_7431;
 
-fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
+fn run_migrations(conn: &mut DbConnection) -> Result<(), StartupError> {
     let fail =
-        |e: &dyn std::fmt::Display| AppError::Config(format!("database migration failed: {e}"));
+        |e: &dyn std::fmt::Display| StartupError::Config(format!("database migration failed: {e}"));
     match conn {
         // SQLite migrations run inside a transaction that takes the file's
         // write lock; that serializes them.
@@ -385,10 +385,10 @@ fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
 /// created 0600 before SQLite opens it (SQLite gives its `-wal` and `-shm`
 /// files the database file's mode), and files left looser by an earlier
 /// version are tightened.
-fn private_sqlite_file(path: &Path) -> Result<(), AppError> {
+fn private_sqlite_file(path: &Path) -> Result<(), StartupError> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
     let err = |what: &Path, e: std::io::Error| {
-        AppError::Config(format!("cannot prepare {}: {e}", what.display()))
+        StartupError::Config(format!("cannot prepare {}: {e}", what.display()))
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.exists()

@@ -39,9 +39,6 @@ pub enum AppError {
     /// The database or another dependency is out of reach; worth retrying.
     #[error("service unavailable: {0}")]
     Unavailable(String),
-    /// Start-up and command-line misconfiguration.
-    #[error("{0}")]
-    Config(String),
     /// A bug or an unexpected failure below us; the cause (with its own
     /// causes, and where it was made) is logged, never sent.
     #[error("internal error")]
@@ -50,6 +47,19 @@ pub enum AppError {
         cause: Box<dyn std::error::Error + Send + Sync>,
         at: &'static std::panic::Location<'static>,
     },
+}
+
+/// Why the server, or an operator's command, cannot start or finish: what
+/// `main` prints on one line. Never an HTTP answer, so it has no status; a
+/// request's failures are [`AppError`].
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Misconfiguration: a bad flag, URL, key or file, an unreachable database.
+    #[error("{0}")]
+    Config(String),
+    /// A rule of the application, as an operator's command meets it.
+    #[error(transparent)]
+    App(#[from] AppError),
 }
 
 impl AppError {
@@ -107,7 +117,7 @@ impl From<diesel::result::Error> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) | AppError::Config(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use ai_agent_server::app;
 use ai_agent_server::crypto::SecretKey;
 use ai_agent_server::db::{Database, DatabaseUrl};
-use ai_agent_server::error::AppError;
+use ai_agent_server::error::StartupError;
 use ai_agent_server::health::{HealthSettings, StdioPolicy};
 use ai_agent_server::services::{self, maintenance, users};
 use ai_agent_server::settings::{DEFAULT_BIND, SECRET_KEY_ENV, Settings};
@@ -180,7 +180,7 @@ fn init_tracing() {
     }
 }
 
-fn run(cli: Cli) -> Result<(), AppError> {
+fn run(cli: Cli) -> Result<(), StartupError> {
     let mut settings = Settings::new(cli.database_url.as_deref(), cli.data_dir.as_deref())?;
     settings.secret_key_file = cli.secret_key_file;
     let command = match cli.command {
@@ -188,7 +188,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         // No subcommand: serve, with every flag at its default (or env).
         None => Cli::parse_from(["ai-agent-server", "serve"])
             .command
-            .ok_or_else(|| AppError::Config("cannot parse the default command".into()))?,
+            .ok_or_else(|| StartupError::Config("cannot parse the default command".into()))?,
     };
     match command {
         Command::Serve {
@@ -255,11 +255,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
 }
 
-fn migrate_to(settings: &Settings, target: &str) -> Result<(), AppError> {
+fn migrate_to(settings: &Settings, target: &str) -> Result<(), StartupError> {
     let source = app::open(settings)?;
     let target_url = DatabaseUrl::parse(target)?;
     if target_url == settings.database {
-        return Err(AppError::Config("the target is the source database".into()));
+        return Err(StartupError::Config(
+            "the target is the source database".into(),
+        ));
     }
     let target_db = Database::open(&target_url, 2)?;
     let n = maintenance::copy_database(&source.db, &target_db)?;
@@ -278,7 +280,7 @@ fn migrate_to(settings: &Settings, target: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn rotate_key(settings: &Settings, new_key_file: Option<PathBuf>) -> Result<(), AppError> {
+fn rotate_key(settings: &Settings, new_key_file: Option<PathBuf>) -> Result<(), StartupError> {
     let state = app::open(settings)?;
     let from_env = std::env::var(SECRET_KEY_ENV).is_ok();
     let key_file = settings.key_file();
@@ -304,7 +306,7 @@ fn rotate_key(settings: &Settings, new_key_file: Option<PathBuf>) -> Result<(), 
         let old = PathBuf::from(old);
         std::fs::rename(&key_file, &old)
             .and_then(|()| std::fs::rename(&new_path, &key_file))
-            .map_err(|e| AppError::Config(format!("secrets were re-encrypted, but moving the key files failed ({e}): the new key is in {}", new_path.display())))?;
+            .map_err(|e| StartupError::Config(format!("secrets were re-encrypted, but moving the key files failed ({e}): the new key is in {}", new_path.display())))?;
         eprintln!(
             "{} now holds the new key; the old one is in {}: restart every instance, then destroy it",
             key_file.display(),
@@ -314,7 +316,7 @@ fn rotate_key(settings: &Settings, new_key_file: Option<PathBuf>) -> Result<(), 
     Ok(())
 }
 
-fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {
+fn serve(settings: Settings, bind: &str) -> Result<(), StartupError> {
     let state = app::open(&settings)?;
     tracing::info!(database = %settings.database.redacted(), "database ready");
     if let Some(path) = app::bootstrap(&state, &settings)? {
@@ -327,7 +329,7 @@ fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| AppError::Config(format!("cannot start the runtime: {e}")))?;
+        .map_err(|e| StartupError::Config(format!("cannot start the runtime: {e}")))?;
     let checker = state.health.clone();
     let result = rt.block_on(async move {
         if let Some(interval) = settings.health.interval {
@@ -342,7 +344,7 @@ fn serve(settings: Settings, bind: &str) -> Result<(), AppError> {
         running
             .server
             .await
-            .map_err(|e| AppError::Config(format!("server error: {e}")))
+            .map_err(|e| StartupError::Config(format!("server error: {e}")))
     });
     // No check's child outlives the server.
     checker.shutdown();

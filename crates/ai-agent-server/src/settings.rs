@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::db::DatabaseUrl;
-use crate::error::AppError;
+use crate::error::StartupError;
 use crate::health::HealthSettings;
 
 /// The environment variable holding the secrets key (base64 of 32 bytes).
@@ -45,13 +45,13 @@ pub struct Settings {
 impl Settings {
     /// Settings for `database_url`, or the default SQLite file under
     /// `data_dir` (itself defaulting to the user's data directory).
-    pub fn new(database_url: Option<&str>, data_dir: Option<&Path>) -> Result<Self, AppError> {
+    pub fn new(database_url: Option<&str>, data_dir: Option<&Path>) -> Result<Self, StartupError> {
         let data_dir = match data_dir {
             Some(d) => d.to_path_buf(),
             None => dirs::data_dir()
                 .map(|d| d.join("ai-agent"))
                 .ok_or_else(|| {
-                    AppError::Config(
+                    StartupError::Config(
                         "cannot find a data directory: set --data-dir or AI_AGENT_DATA_DIR".into(),
                     )
                 })?,

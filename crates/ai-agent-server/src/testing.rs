@@ -10,7 +10,7 @@ use mcp_model::api::Role;
 
 use crate::app;
 use crate::db::DatabaseUrl;
-use crate::error::AppError;
+use crate::error::{AppError, StartupError};
 use crate::services;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -53,7 +53,7 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     /// A fresh, empty database (a new PostgreSQL database per test), dropped with the value.
-    pub fn new(backend: Backend) -> Result<Self, AppError> {
+    pub fn new(backend: Backend) -> Result<Self, StartupError> {
         let dir = tempfile::tempdir().map_err(AppError::internal)?;
         match backend {
             Backend::Sqlite => Ok(TestDatabase {
@@ -62,11 +62,12 @@ impl TestDatabase {
                 pg: None,
             }),
             Backend::Postgres => {
-                let admin_url = Backend::postgres_url()
-                    .ok_or_else(|| AppError::Config(format!("{TEST_POSTGRES_ENV} is not set")))?;
+                let admin_url = Backend::postgres_url().ok_or_else(|| {
+                    StartupError::Config(format!("{TEST_POSTGRES_ENV} is not set"))
+                })?;
                 let name = format!("aia_test_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = diesel::PgConnection::establish(&admin_url).map_err(|e| {
-                    AppError::Config(format!(
+                    StartupError::Config(format!(
                         "cannot reach PostgreSQL at {TEST_POSTGRES_ENV}: {e}"
                     ))
                 })?;
@@ -85,7 +86,7 @@ impl TestDatabase {
 
     /// Another handle on the same database, for a second server instance; it
     /// has its own state directory and drops nothing.
-    pub fn share(&self) -> Result<Self, AppError> {
+    pub fn share(&self) -> Result<Self, StartupError> {
         Ok(TestDatabase {
             url: self.url.clone(),
             dir: tempfile::tempdir().map_err(AppError::internal)?,
@@ -100,7 +101,7 @@ impl TestDatabase {
 
     /// Settings for a server over this database, sized down for tests and with stdio
     /// checks allowed for every user (the policy's own tests set it back).
-    pub fn settings(&self) -> Result<Settings, AppError> {
+    pub fn settings(&self) -> Result<Settings, StartupError> {
         let mut s = Settings::new(Some(&self.url), Some(self.dir.path()))?;
         s.state_dir = self.dir.path().to_path_buf();
         s.workers = 1;
@@ -145,17 +146,17 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server; must be called within a tokio runtime.
-    pub async fn start(backend: Backend) -> Result<Self, AppError> {
+    pub async fn start(backend: Backend) -> Result<Self, StartupError> {
         Self::start_on(TestDatabase::new(backend)?).await
     }
 
-    pub(crate) async fn start_on(db: TestDatabase) -> Result<Self, AppError> {
+    pub(crate) async fn start_on(db: TestDatabase) -> Result<Self, StartupError> {
         let settings = db.settings()?;
         Self::start_with(db, settings).await
     }
 
     /// Starts a server with settings the test changed; the server stops when the value drops.
-    pub async fn start_with(db: TestDatabase, settings: Settings) -> Result<Self, AppError> {
+    pub async fn start_with(db: TestDatabase, settings: Settings) -> Result<Self, StartupError> {
         let state = app::open(&settings)?;
         let running = app::start(state.clone(), &settings, "127.0.0.1:0", false)?;
         let addr = running
@@ -176,7 +177,7 @@ impl TestServer {
 
     /// A second instance over the same database and secrets key, as a load
     /// balancer would have behind it.
-    pub async fn another_instance(&self) -> Result<TestServer, AppError> {
+    pub async fn another_instance(&self) -> Result<TestServer, StartupError> {
         let db = self.db.share()?;
         let mut settings = db.settings()?;
         settings.secret_key_file = Some(self.settings.key_file());
@@ -208,12 +209,12 @@ impl Drop for TestServer {
 /// test process: in the test executable's own target folder and profile
 /// (`target/debug`, `target/release`, or a custom profile's), so that
 /// `cargo test --release` tests against a release fixture.
-pub fn fixture_bin() -> Result<&'static std::path::Path, AppError> {
+pub fn fixture_bin() -> Result<&'static std::path::Path, StartupError> {
     static BIN: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
     BIN.get_or_init(build_fixture)
         .as_ref()
         .map(PathBuf::as_path)
-        .map_err(|e| AppError::Config(e.clone()))
+        .map_err(|e| StartupError::Config(e.clone()))
 }
 
 fn build_fixture() -> Result<PathBuf, String> {

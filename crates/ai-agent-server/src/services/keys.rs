@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::crypto::{self, SecretKey};
 use crate::db::Database;
-use crate::error::AppError;
+use crate::error::StartupError;
 use crate::repository::{meta, servers};
 
 /// Where the key comes from, for loading and for messages.
@@ -36,7 +36,7 @@ impl KeySource {
 pub fn load_for(
     db: &Database,
     source: &KeySource,
-) -> Result<(SecretKey, Option<PathBuf>), AppError> {
+) -> Result<(SecretKey, Option<PathBuf>), StartupError> {
     let recorded = db.read(|c| Ok(meta::get(c, meta::KEY_FINGERPRINT)?))?;
     let sample = db.read(|c| Ok(servers::any_sealed(c)?))?;
     let where_ = db.url().redacted();
@@ -44,7 +44,7 @@ pub fn load_for(
         KeySource::Env(text) => (SecretKey::from_base64(text)?, None),
         KeySource::File(path) if path.exists() => (SecretKey::load(path)?, None),
         KeySource::File(path) if recorded.is_some() || sample.is_some() => {
-            return Err(AppError::Config(format!(
+            return Err(StartupError::Config(format!(
                 "the secrets key file {} is missing, but the database {where_} holds secrets sealed with key {}: restore the key file from your backup (or set {}); a new key would not open them",
                 path.display(),
                 recorded.as_deref().unwrap_or("(unrecorded)"),
@@ -61,7 +61,7 @@ pub fn load_for(
         if let Some(p) = &created {
             let _ = std::fs::remove_file(p);
         }
-        AppError::Config(format!(
+        StartupError::Config(format!(
             "the secrets key from {} (fingerprint {}) is not the key that sealed the database {where_} ({theirs}): start with the right key file or {}",
             source.describe(),
             key.fingerprint(),

@@ -38,7 +38,7 @@ pub fn rotate_key(db: &Database, old: &SecretKey, new: &SecretKey) -> Result<usi
         let rows = servers::all_sealed(conn)?;
         for (id, sealed) in &rows {
             let secrets = old.open(id, sealed).map_err(|_| {
-                AppError::Config(format!(
+                AppError::Conflict(format!(
                     "the current key cannot decrypt the secrets of server {id}: is it the key this database was written with?"
                 ))
             })?;

@@ -91,19 +91,29 @@ fn new_user_row(name: &str, role: Role) -> UserRow {
 
 fn issue_token(conn: &mut DbConnection, user_id: &str) -> Result<String, AppError> {
     let (token, hash) = crypto::new_token();
+    insert_token(conn, user_id, &token, hash)?;
+    Ok(token)
+}
+
+fn insert_token(
+    conn: &mut DbConnection,
+    user_id: &str,
+    token: &str,
+    hash: String,
+) -> Result<(), AppError> {
     repository::tokens::insert(
         conn,
         &TokenRow {
             id: Uuid::now_v7().to_string(),
             user_id: user_id.to_string(),
             token_hash: hash,
-            prefix: crypto::token_visible_prefix(&token),
+            prefix: crypto::token_visible_prefix(token),
             created_at: repository::now(),
             last_used_at: None,
             revoked_at: None,
         },
     )?;
-    Ok(token)
+    Ok(())
 }
 
 fn user_by_name(conn: &mut DbConnection, name: &str) -> Result<UserRow, AppError> {
@@ -166,39 +176,40 @@ pub fn list_users(db: &Database) -> Result<Vec<(Me, Vec<String>)>, AppError> {
     })
 }
 
-/// On a database without users, creates the first admin and hands its
-/// token to `deliver` (which writes it somewhere the operator finds it)
-/// inside the same transaction: if delivering fails nothing is committed,
-/// and if the commit fails `undo` takes back what was delivered. So either
-/// both the admin and the token's copy exist, or neither does.
-pub fn bootstrap_admin<T: Clone>(
+/// On a database without users, creates the first admin, its token handed
+/// to `deliver` (which writes it somewhere the operator finds it) before the
+/// transaction that stores them, and taken back with `undo` if that
+/// transaction does not commit. So either both the admin and the token's
+/// copy exist, or neither does.
+pub fn bootstrap_admin<T, E: From<AppError>>(
     db: &Database,
-    deliver: impl FnOnce(&str) -> Result<T, AppError>,
+    deliver: impl FnOnce(&str) -> Result<T, E>,
     undo: impl FnOnce(&T),
-) -> Result<Option<T>, AppError> {
+) -> Result<Option<T>, E> {
     if db.read(|conn| Ok(repository::users::count(conn)?))? > 0 {
         return Ok(None);
     }
-    let mut delivered: Option<T> = None;
+    let (token, hash) = crypto::new_token();
+    let delivered = deliver(&token)?;
     let result = db.write(|conn| {
         if repository::users::count(conn)? > 0 {
-            return Ok(None);
+            return Ok(false);
         }
         let row = new_user_row("admin", Role::Admin);
         repository::users::insert(conn, &row)?;
-        let token = issue_token(conn, &row.id)?;
-        let out = deliver(&token)?;
-        delivered = Some(out.clone());
-        Ok(Some(out))
+        insert_token(conn, &row.id, &token, hash)?;
+        Ok(true)
     });
-    if result.is_err()
-        && let Some(d) = &delivered
-    {
-        undo(d);
-    }
     match result {
-        // Another instance created the admin first.
-        Err(AppError::Conflict(_)) => Ok(None),
-        other => other,
+        Ok(true) => Ok(Some(delivered)),
+        // Another instance created the admin first; this token is of no use.
+        Ok(false) | Err(AppError::Conflict(_)) => {
+            undo(&delivered);
+            Ok(None)
+        }
+        Err(e) => {
+            undo(&delivered);
+            Err(e.into())
+        }
     }
 }
