@@ -312,7 +312,7 @@ fn normalize_remote(
 fn string_map(
     value: Option<&Value>,
     field: &str,
-    check_key: fn(&str) -> Result<(), String>,
+    check_key: fn(&str) -> Result<(), InvalidKey>,
     check_value: impl Fn(&str, &str) -> Result<(), ValidationError>,
 ) -> Result<BTreeMap<String, String>, ValidationError> {
     let obj = match value {
@@ -334,7 +334,7 @@ fn string_map(
     let mut out = BTreeMap::new();
     for (k, v) in obj {
         let entry = format!("{field}.{k}");
-        check_key(k).map_err(|m| ValidationError::new(&entry, m))?;
+        check_key(k).map_err(|m| ValidationError::new(&entry, m.0))?;
         let s = match v {
             Value::String(s) => s.clone(),
             // Numbers and booleans are common in hand-written configs and have
@@ -348,6 +348,11 @@ fn string_map(
     }
     Ok(out)
 }
+
+/// Why an env key or header name is not valid; the caller names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidKey(pub String);
 
 /// Validates a command to spawn: a non-empty program name or path.
 pub fn validate_command(command: &str) -> Result<(), ValidationError> {
@@ -366,7 +371,7 @@ pub fn validate_command(command: &str) -> Result<(), ValidationError> {
 
 /// Env keys must be portable variable names: a letter or `_`, then letters,
 /// digits or `_`.
-pub fn validate_env_key(key: &str) -> Result<(), String> {
+pub fn validate_env_key(key: &str) -> Result<(), InvalidKey> {
     let mut chars = key.chars();
     let first_ok = chars
         .next()
@@ -374,23 +379,23 @@ pub fn validate_env_key(key: &str) -> Result<(), String> {
     if first_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && key.len() <= 256 {
         Ok(())
     } else {
-        Err(format!(
+        Err(InvalidKey(format!(
             "'{}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)",
             key.escape_debug()
-        ))
+        )))
     }
 }
 
 /// Header names must be HTTP tokens (RFC 9110 §5.6.2).
-pub fn validate_header_name(name: &str) -> Result<(), String> {
+pub fn validate_header_name(name: &str) -> Result<(), InvalidKey> {
     let is_tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if !name.is_empty() && name.len() <= 256 && name.chars().all(is_tchar) {
         Ok(())
     } else {
-        Err(format!(
+        Err(InvalidKey(format!(
             "'{}' is not a valid HTTP header name",
             name.escape_debug()
-        ))
+        )))
     }
 }
 

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use mcp_model::ServerConfig;
 use mcp_model::ServerType;
+use mcp_model::ValidationError;
 use mcp_model::api::{HealthReport, HealthStatus, ToolInfo};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -184,12 +185,13 @@ impl Checker {
 
     /// The timeout of one check: `requested` seconds if given (1..=300),
     /// else the configured default.
-    pub fn timeout_for(&self, requested: Option<u64>) -> Result<Duration, String> {
+    pub fn timeout_for(&self, requested: Option<u64>) -> Result<Duration, ValidationError> {
         match requested {
             None => Ok(self.settings.timeout),
             Some(s) if (1..=MAX_TIMEOUT_SECS).contains(&s) => Ok(Duration::from_secs(s)),
-            Some(s) => Err(format!(
-                "timeout_secs must be between 1 and {MAX_TIMEOUT_SECS}, got {s}"
+            Some(s) => Err(ValidationError::new(
+                "timeout_secs",
+                format!("must be between 1 and {MAX_TIMEOUT_SECS}, got {s}"),
             )),
         }
     }

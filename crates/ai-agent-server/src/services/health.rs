@@ -29,7 +29,8 @@ pub async fn check(
     let timeout = state
         .health
         .timeout_for(timeout_secs)
-        .map_err(AppError::BadRequest)?;
+        // Out of range: 400, as documented for this query parameter.
+        .map_err(|e| AppError::BadRequest(format!("{}: {}", e.field, e.message)))?;
     let db = state.db.clone();
     let caller = actor.id_str();
     let row = off_thread(move || db.read(|conn| find_visible(conn, &actor, &server))).await?;
