@@ -115,11 +115,23 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     Ok(dir)
 }
 
+/// Runs `sql` with PostgreSQL's own client, so that xtask links no driver.
 fn psql_admin(url: &str, sql: &str) -> Result<()> {
-    use diesel::Connection;
-    use diesel::connection::SimpleConnection;
-    let mut conn = diesel::PgConnection::establish(url).context("connecting to PostgreSQL")?;
-    conn.batch_execute(sql)?;
+    let status = Command::new("psql")
+        .args([
+            "--quiet",
+            "--no-psqlrc",
+            "-v",
+            "ON_ERROR_STOP=1",
+            url,
+            "-c",
+            sql,
+        ])
+        .status()
+        .context("running psql (PostgreSQL's client) to create the benchmark database")?;
+    if !status.success() {
+        bail!("psql failed: {status}");
+    }
     Ok(())
 }
 

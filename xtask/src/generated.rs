@@ -11,25 +11,46 @@ fn root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// What `cargo run -p PACKAGE -- ARGS` prints: the binaries generate their
+/// own files, so that xtask links neither the server nor the CLI.
+fn output_of(package: &str, args: &[&str]) -> Result<Vec<u8>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "-p", package, "--"])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .with_context(|| format!("running {package} {}", args.join(" ")))?;
+    if !out.status.success() {
+        bail!(
+            "{package} {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(out.stdout)
+}
+
 /// Every generated file: its path from the repository root and its contents.
 fn files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    use ai_agent::commands::meta;
-    use clap_complete::Shell;
     let mut files = vec![
         (
             PathBuf::from("docs/openapi.json"),
-            ai_agent_server::openapi::document().into_bytes(),
+            output_of("ai-agent-server", &["openapi"])?,
         ),
-        (PathBuf::from("docs/man/ai-agent.1"), meta::man_page()?),
+        (
+            PathBuf::from("docs/man/ai-agent.1"),
+            output_of("ai-agent", &["man"])?,
+        ),
     ];
     for (shell, file) in [
-        (Shell::Bash, "ai-agent.bash"),
-        (Shell::Zsh, "_ai-agent"),
-        (Shell::Fish, "ai-agent.fish"),
+        ("bash", "ai-agent.bash"),
+        ("zsh", "_ai-agent"),
+        ("fish", "ai-agent.fish"),
     ] {
         files.push((
             PathBuf::from("docs/completions").join(file),
-            meta::completion_script(shell),
+            output_of("ai-agent", &["completions", shell])?,
         ));
     }
     Ok(files)

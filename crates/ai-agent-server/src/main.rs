@@ -67,6 +67,9 @@ enum Command {
         /// The target database URL (postgres://… or a SQLite path).
         target: String,
     },
+    /// Print the OpenAPI document (as docs/openapi.json holds it) and exit.
+    #[command(hide = true)]
+    Openapi,
     /// Re-encrypt every stored secret under a new key, in one transaction.
     RotateKey {
         /// File for the new key: read if it exists, else created with a new
@@ -238,6 +241,10 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             Ok(())
         }
         Command::MigrateTo { target } => migrate_to(&settings, &target),
+        Command::Openapi => {
+            print!("{}", ai_agent_server::openapi::document());
+            Ok(())
+        }
         Command::RotateKey { new_key_file } => rotate_key(&settings, new_key_file),
         Command::Token(cmd) => {
             let state = app::open(&settings)?;
