@@ -1,7 +1,6 @@
 //! The binary itself: the startup line, graceful shutdown, admin commands.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn server_bin() -> &'static str {
     env!("CARGO_BIN_EXE_ai-agent-server")
@@ -10,32 +9,12 @@ fn server_bin() -> &'static str {
 #[test]
 fn binary_prints_address_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(server_bin())
-        .args([
-            "--data-dir",
-            &dir.path().to_string_lossy(),
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-        ])
-        .env_remove("DATABASE_URL")
-        .env_remove("AI_AGENT_SECRET_KEY")
-        .env("AI_AGENT_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap());
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("ai-agent-server listening on http://")
-        .expect("startup line")
-        .to_string();
+    let crate::support::ServerProcess {
+        mut child,
+        base,
+        log,
+    } = crate::support::spawn_server(dir.path(), &[]);
+    let addr = base.strip_prefix("http://").expect("http").to_string();
     let body = http_get::blocking_get(&format!("http://{addr}/readyz"));
     assert!(body.contains("ready"), "{body}");
     // The first start made an admin token file and a key file, both private.

@@ -102,11 +102,7 @@ async fn reads_go_on_beside_a_long_write() {
 /// Instances starting together on a new release migrate one at a time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_migrating_at_once_all_start() {
-    if !Backend::Postgres.available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs AI_AGENT_TEST_POSTGRES_URL"
-        );
+    if !crate::support::postgres_or_skip() {
         return;
     }
     let db = TestDatabase::new(Backend::Postgres).unwrap();

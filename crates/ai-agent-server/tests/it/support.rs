@@ -19,12 +19,7 @@ macro_rules! both_backends {
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    if !$crate::support::Backend::Postgres.available() {
-                        assert!(
-                            std::env::var_os("CI").is_none(),
-                            "CI is set but AI_AGENT_TEST_POSTGRES_URL is not: the PostgreSQL variant must run"
-                        );
-                        eprintln!("AI_AGENT_TEST_POSTGRES_URL not set: PostgreSQL variant not run");
+                    if !$crate::support::postgres_or_skip() {
                         return;
                     }
                     super::$name($crate::support::Backend::Postgres).await;
@@ -32,6 +27,62 @@ macro_rules! both_backends {
             }
         )*
     };
+}
+
+/// Whether a PostgreSQL test can run here. Without a test database it is
+/// skipped with a line on stderr, except under CI, where that fails it.
+pub fn postgres_or_skip() -> bool {
+    if Backend::Postgres.available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but AI_AGENT_TEST_POSTGRES_URL is not: the PostgreSQL variant must run"
+    );
+    eprintln!("AI_AGENT_TEST_POSTGRES_URL not set: PostgreSQL variant not run");
+    false
+}
+
+/// The real server binary, serving on a port of its own over the default
+/// SQLite database in `data_dir`, logging at trace level.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    /// `http://ADDR`, from its startup line.
+    pub base: String,
+    /// Everything it wrote to stderr, once it has exited.
+    pub log: std::thread::JoinHandle<String>,
+}
+
+pub fn spawn_server(data_dir: &std::path::Path, envs: &[(&str, &str)]) -> ServerProcess {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ai-agent-server"))
+        .args([
+            "--data-dir",
+            &data_dir.to_string_lossy(),
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env_remove("DATABASE_URL")
+        .env_remove("AI_AGENT_SECRET_KEY")
+        .env("AI_AGENT_LOG", "trace")
+        .envs(envs.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let log = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a startup line");
+    let base = line
+        .trim()
+        .strip_prefix("ai-agent-server listening on ")
+        .expect("startup line")
+        .to_string();
+    ServerProcess { child, base, log }
 }
 
 /// A server with two users, `alice` and `bob`, and an admin.

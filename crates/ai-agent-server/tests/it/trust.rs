@@ -2,8 +2,7 @@
 //! check, a key that fails closed, safe defaults for remote checks, fair
 //! checking, honest readiness, a bootstrap that cannot half-happen, limits.
 
-use std::io::BufRead;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ai_agent::client::Client;
@@ -47,27 +46,11 @@ fn global(name: &str, t: ServerType, config: serde_json::Value) -> CreateServer 
 async fn no_secret_leaves_through_a_check_its_report_or_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_string_lossy().into_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ai-agent-server"))
-        .args(["--data-dir", &data, "serve", "--bind", "127.0.0.1:0"])
-        .env_remove("DATABASE_URL")
-        .env_remove("AI_AGENT_SECRET_KEY")
-        .env("AI_AGENT_LOG", "trace")
-        .env("AI_AGENT_HEALTH_STDIO", "on")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let log = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap());
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("ai-agent-server listening on ")
-        .expect("startup line")
-        .to_string();
+    let crate::support::ServerProcess {
+        mut child,
+        base,
+        log,
+    } = crate::support::spawn_server(dir.path(), &[("AI_AGENT_HEALTH_STDIO", "on")]);
     let admin_token = std::fs::read_to_string(dir.path().join("admin-token")).unwrap();
     let made = Command::new(env!("CARGO_BIN_EXE_ai-agent-server"))
         .args(["--data-dir", &data, "user", "create", "--name", "bob"])
@@ -579,11 +562,7 @@ async fn a_full_disk_answers_507_and_readiness_fails() {
 /// about two seconds, with no host, port or database name in the answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_answers_503_quickly_and_generically() {
-    if !Backend::Postgres.available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs AI_AGENT_TEST_POSTGRES_URL"
-        );
+    if !crate::support::postgres_or_skip() {
         return;
     }
     let db = TestDatabase::new(Backend::Postgres).unwrap();
