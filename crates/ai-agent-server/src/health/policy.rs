@@ -17,10 +17,15 @@ pub enum StdioPolicy {
     Allow(Vec<String>),
 }
 
-impl std::str::FromStr for StdioPolicy {
-    type Err = String;
+/// Why a stdio policy's text is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadPolicy(String);
 
-    fn from_str(s: &str) -> Result<Self, String> {
+impl std::str::FromStr for StdioPolicy {
+    type Err = BadPolicy;
+
+    fn from_str(s: &str) -> Result<Self, BadPolicy> {
         match s.trim() {
             "on" | "true" => Ok(StdioPolicy::On),
             "admins" => Ok(StdioPolicy::Admins),
@@ -34,14 +39,16 @@ impl std::str::FromStr for StdioPolicy {
                         .map(String::from)
                         .collect();
                     if cmds.is_empty() {
-                        Err("allow: needs at least one command, e.g. allow:npx,uvx".into())
+                        Err(BadPolicy(
+                            "allow: needs at least one command, e.g. allow:npx,uvx".into(),
+                        ))
                     } else {
                         Ok(StdioPolicy::Allow(cmds))
                     }
                 }
-                None => Err(format!(
+                None => Err(BadPolicy(format!(
                     "'{other}' is not a stdio policy: use admins, on, off or allow:cmd1,cmd2"
-                )),
+                ))),
             },
         }
     }
