@@ -169,7 +169,10 @@ fn main() -> ExitCode {
 fn init_tracing() {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("AI_AGENT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // AI_AGENT_LOG, else the ecosystem's RUST_LOG, else info.
+    let filter = EnvFilter::try_from_env("AI_AGENT_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("AI_AGENT_LOG_FORMAT").is_ok_and(|f| f == "json");
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()

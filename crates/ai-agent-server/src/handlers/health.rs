@@ -5,8 +5,8 @@ use serde::Deserialize;
 use super::{ServerPath, blocking};
 use crate::error::AppError;
 use crate::openapi::responses::{
-    BadRequest, Forbidden, InsufficientStorage, NotFound, ServiceUnavailable, TooManyRequests,
-    Unauthorized,
+    BadRequest, Conflict, Forbidden, InsufficientStorage, NotFound, ServiceUnavailable,
+    TooManyRequests, Unauthorized,
 };
 use crate::services::Actor;
 use crate::services::health;
@@ -27,7 +27,7 @@ pub struct CheckParams {
 #[utoipa::path(operation_id = "health_check", tag = "mcp-servers", params(ServerPath, CheckParams),
     responses((status = 200, body = HealthCheckResult,
             links(("LastHealth" = (operation_id = "last_health", parameters(("id" = "$request.path.id")))))),
-        BadRequest, Unauthorized, Forbidden, NotFound,
+        BadRequest, Unauthorized, Forbidden, NotFound, Conflict,
         TooManyRequests, ServiceUnavailable, InsufficientStorage))]
 #[post("/mcp-servers/{id}/health-check")]
 pub async fn check(
@@ -43,8 +43,8 @@ pub async fn check(
 
 /// `GET /api/v1/mcp-servers/{id}/health`: the last stored result.
 #[utoipa::path(operation_id = "last_health", tag = "mcp-servers", params(ServerPath),
-    responses((status = 200, body = HealthCheckResult), BadRequest, Unauthorized, NotFound, TooManyRequests,
-        ServiceUnavailable))]
+    responses((status = 200, body = HealthCheckResult), BadRequest, Unauthorized, NotFound, Conflict,
+        TooManyRequests, ServiceUnavailable))]
 #[get("/mcp-servers/{id}/health")]
 pub async fn last(
     state: web::Data<AppState>,

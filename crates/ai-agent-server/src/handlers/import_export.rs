@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::blocking;
 use crate::error::AppError;
 use crate::openapi::responses::{
-    BadRequest, Conflict, InsufficientStorage, NotFound, PayloadTooLarge, ServiceUnavailable,
-    TooManyRequests, Unauthorized, UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, InsufficientStorage, NotFound, PayloadTooLarge,
+    ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType,
 };
 use crate::services::Actor;
 use crate::services::import_export;
@@ -146,7 +146,7 @@ pub struct ImportUpload {
             (Object = "application/json"),
             (ImportUpload = "multipart/form-data"),
         )),
-    responses((status = 200, body = mcp_model::api::ImportResult), BadRequest, Unauthorized, Conflict,
+    responses((status = 200, body = mcp_model::api::ImportResult), BadRequest, Unauthorized, Forbidden, Conflict,
         PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, InsufficientStorage))]
 #[post("/mcp-servers/import")]
 pub async fn import(

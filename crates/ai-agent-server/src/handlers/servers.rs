@@ -88,8 +88,8 @@ pub async fn create(
 
 /// One server the caller may see; a name works in place of the id.
 #[utoipa::path(operation_id = "get_server", tag = "mcp-servers", params(ServerPath, RevealQuery),
-    responses((status = 200, body = McpServer), BadRequest, Unauthorized, NotFound, TooManyRequests,
-        ServiceUnavailable))]
+    responses((status = 200, body = McpServer), BadRequest, Unauthorized, NotFound, Conflict,
+        TooManyRequests, ServiceUnavailable))]
 #[get("/mcp-servers/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
