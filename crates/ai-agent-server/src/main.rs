@@ -31,29 +31,36 @@ struct Cli {
     /// File holding the secrets key (base64, 32 bytes); created if absent. AI_AGENT_SECRET_KEY takes precedence.
     #[arg(long, env = "AI_AGENT_SECRET_KEY_FILE", global = true)]
     secret_key_file: Option<PathBuf>,
+    /// `serve` is the default command: its options work without the word.
+    #[command(flatten)]
+    serve: ServeArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
+/// The options of `serve`, also accepted without the word.
+#[derive(Debug, Clone, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the startup line says which).
+    #[arg(long, env = "AI_AGENT_BIND", default_value = DEFAULT_BIND)]
+    bind: String,
+    /// Worker threads (default: one per CPU).
+    #[arg(long, env = "AI_AGENT_WORKERS")]
+    workers: Option<usize>,
+    /// Requests per minute one API token may make; more get a 429 with Retry-After (0: no limit, the default).
+    #[arg(long, env = "AI_AGENT_RATE_LIMIT", default_value_t = 0)]
+    rate_limit: u32,
+    /// Servers one user may own (0: no limit, the default).
+    #[arg(long, env = "AI_AGENT_MAX_SERVERS_PER_USER", default_value_t = 0)]
+    max_servers_per_user: u64,
+    #[command(flatten)]
+    health: HealthArgs,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the HTTP server (the default).
-    Serve {
-        /// Address to listen on; port 0 picks a free port (the startup line says which).
-        #[arg(long, env = "AI_AGENT_BIND", default_value = DEFAULT_BIND)]
-        bind: String,
-        /// Worker threads (default: one per CPU).
-        #[arg(long, env = "AI_AGENT_WORKERS")]
-        workers: Option<usize>,
-        /// Requests per minute one API token may make; more get a 429 with Retry-After (0: no limit, the default).
-        #[arg(long, env = "AI_AGENT_RATE_LIMIT", default_value_t = 0)]
-        rate_limit: u32,
-        /// Servers one user may own (0: no limit, the default).
-        #[arg(long, env = "AI_AGENT_MAX_SERVERS_PER_USER", default_value_t = 0)]
-        max_servers_per_user: u64,
-        #[command(flatten)]
-        health: HealthArgs,
-    },
+    /// Run the HTTP server (the default; its options also work without `serve`).
+    Serve(ServeArgs),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -189,21 +196,15 @@ fn init_tracing() {
 fn run(cli: Cli) -> Result<(), StartupError> {
     let mut settings = Settings::new(cli.database_url.as_deref(), cli.data_dir.as_deref())?;
     settings.secret_key_file = cli.secret_key_file;
-    let command = match cli.command {
-        Some(c) => c,
-        // No subcommand: serve, with every flag at its default (or env).
-        None => Cli::parse_from(["ai-agent-server", "serve"])
-            .command
-            .ok_or_else(|| StartupError::Config("cannot parse the default command".into()))?,
-    };
+    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
     match command {
-        Command::Serve {
+        Command::Serve(ServeArgs {
             bind,
             workers,
             rate_limit,
             max_servers_per_user,
             health,
-        } => {
+        }) => {
             if let Some(w) = workers {
                 settings.workers = w.max(1);
             }

@@ -6,6 +6,36 @@ fn server_bin() -> &'static str {
     env!("CARGO_BIN_EXE_ai-agent-server")
 }
 
+/// `serve` is the default command, and its options work without the word.
+#[test]
+fn serve_options_work_without_serve() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(server_bin())
+        .args([
+            "--data-dir",
+            &dir.path().to_string_lossy(),
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env_remove("DATABASE_URL")
+        .env_remove("AI_AGENT_SECRET_KEY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with("ai-agent-server listening on http://127.0.0.1:"),
+        "{line}"
+    );
+}
+
 #[test]
 fn binary_prints_address_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -36,6 +66,10 @@ fn binary_prints_address_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
     let log = log.join().unwrap();
+    assert!(
+        !log.contains('\u{1b}'),
+        "no colour codes in a redirected log"
+    );
     assert!(
         log.contains("POST /api/v1/mcp-servers"),
         "requests are logged"
