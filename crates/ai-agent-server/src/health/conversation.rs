@@ -7,6 +7,7 @@ use mcp_model::api::{HealthStatus, ToolInfo};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
 use rmcp::service::{ClientInitializeError, ClientLifecycleMode, ClientServiceExt};
 use rmcp::transport::IntoTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpError;
 use rmcp::{RoleClient, ServiceError};
 
 use super::{Failure, Findings, Phase};
@@ -89,7 +90,7 @@ pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     let text = parts.join(": ");
-    if refused && !text.contains("refused") {
+    if refused && !text.starts_with("connection refused") {
         format!("connection refused: {text}")
     } else {
         text
@@ -145,8 +146,39 @@ pub(crate) fn is_auth_error(e: &ClientInitializeError) -> bool {
         return true;
     }
     // An unchallenged 401/403 keeps its status in rmcp's message.
-    let text = error_chain(e);
+    let text = describe_init(e);
     text.contains("HTTP 401") || text.contains("HTTP 403")
+}
+
+/// An initialization error in words. When `server/discover` and the legacy
+/// `initialize` both failed, rmcp's own message says only that: the causes
+/// (an HTTP status, a refused connection) are in its two fields.
+fn describe_init(e: &ClientInitializeError) -> String {
+    match e {
+        ClientInitializeError::LegacyFallbackFailed { discover, fallback } => {
+            let (d, f) = (describe_init(discover), describe_init(fallback));
+            if d == f {
+                f
+            } else {
+                format!("{f} (server/discover: {d})")
+            }
+        }
+        // rmcp does not chain the transport's error as a source: walk it
+        // ourselves, so that a refused connection or a DNS failure shows.
+        ClientInitializeError::TransportError { error, context } => {
+            let context = context.strip_prefix("send ").unwrap_or(context);
+            let inner = error
+                .error
+                .downcast_ref::<StreamableHttpError<reqwest::Error>>();
+            let what = match inner {
+                // Nor does rmcp's HTTP error chain the client's.
+                Some(StreamableHttpError::Client(e)) => error_chain(e),
+                _ => error_chain(error),
+            };
+            format!("{what} (while sending {context})")
+        }
+        other => error_chain(other),
+    }
 }
 
 /// The failure a conversation error stands for.
@@ -158,12 +190,12 @@ pub(crate) fn conv_failure(e: ConvError) -> Failure {
                     status: HealthStatus::NeedsAuth,
                     error: format!(
                         "the server requires authorization (HTTP 401/403): {}",
-                        error_chain(&e)
+                        describe_init(&e)
                     ),
                     ..Failure::unhealthy("initialize", "")
                 };
             }
-            Failure::unhealthy("initialize", error_chain(&e))
+            Failure::unhealthy("initialize", describe_init(&e))
         }
         ConvError::Tools(e, found) => Failure {
             found: Box::new(found),

@@ -659,3 +659,30 @@ async fn a_slow_client_is_cut_off() {
         "{text}"
     );
 }
+
+both_backends!(remote_failures_name_no_rust_types);
+
+/// What a remote check reports reads as a person would say it: the HTTP
+/// status, or that the connection was refused; never a Rust type's name.
+async fn remote_failures_name_no_rust_types(b: Backend) {
+    let w = World::new(b).await;
+    let not_found = RemoteFixture::start("http", &["--status", "404"]);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/mcp", l.local_addr().unwrap())
+    };
+    for (name, url, says) in [
+        ("gone", not_found.url.as_str(), "404"),
+        ("closed", closed.as_str(), "connection refused"),
+    ] {
+        w.alice
+            .create_server(&remote(name, ServerType::Http, url), false)
+            .await
+            .unwrap();
+        let r = w.alice.health_check(name).await.unwrap();
+        let error = r.report.error.clone().unwrap_or_default();
+        assert_eq!(r.health_status, HealthStatus::Unhealthy, "{r:?}");
+        assert!(error.contains(says), "{name}: {error}");
+        assert!(!error.contains("::"), "{name}: {error}");
+    }
+}
