@@ -283,10 +283,7 @@ async fn run(
         }
     }));
 
-    let transport = ChannelTransport {
-        outgoing: out_tx,
-        incoming: in_rx,
-    };
+    let transport = ChannelTransport::new(out_tx, in_rx);
     converse(transport, phase).await.map_err(conv_failure)
 }
 

@@ -65,10 +65,7 @@ pub(crate) async fn check(
     let (in_tx, in_rx) = mpsc::channel(32);
     let writer = tokio::spawn(write_loop(stdin, out_rx));
     let reader = tokio::spawn(read_loop(stdout, in_tx, fault.clone()));
-    let transport = ChannelTransport {
-        outgoing: out_tx,
-        incoming: in_rx,
-    };
+    let transport = ChannelTransport::new(out_tx, in_rx);
     let result = tokio::time::timeout(timeout, converse(transport, phase)).await;
 
     // Did the server end on its own? Give a dying one a moment to be seen.

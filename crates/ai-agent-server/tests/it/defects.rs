@@ -70,3 +70,35 @@ fn the_fixture_calls_an_unknown_tool_invalid_params() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A server that starts after rmcp's 10 s `server/discover` wait is still
+/// healthy when it answers within the check's timeout, whether it is a
+/// modern server (answering the abandoned discover late) or a legacy one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_starter_within_the_timeout_is_healthy() {
+    let w = World::new(Backend::Sqlite).await;
+    for (name, legacy) in [("slow-modern", "false"), ("slow-legacy", "true")] {
+        let mut env = vec![("FIXTURE_SLOW_START_MS", "11000")];
+        if legacy == "true" {
+            env.push(("FIXTURE_LEGACY", "true"));
+        }
+        w.alice
+            .create_server(&fixture_stdio(name, &env), false)
+            .await
+            .unwrap();
+    }
+    let (modern, legacy) = tokio::join!(
+        w.alice.health_check("slow-modern"),
+        w.alice.health_check("slow-legacy")
+    );
+    for r in [modern.unwrap(), legacy.unwrap()] {
+        assert_eq!(
+            r.health_status,
+            mcp_model::api::HealthStatus::Healthy,
+            "{}: {:?}",
+            r.name,
+            r.report
+        );
+        assert!(r.report.latency_ms >= 11_000, "{:?}", r.report);
+    }
+}
