@@ -371,10 +371,11 @@ mod tests {
                     ToolInfo {
                         name: "list_pods".into(),
                         description: Some("List pods in a namespace".into()),
+                        ..Default::default()
                     },
                     ToolInfo {
                         name: "get_logs".into(),
-                        description: None,
+                        ..Default::default()
                     },
                 ],
                 error: error.map(str::to_string),

@@ -348,13 +348,24 @@ pub struct TemplateList {
     pub total: usize,
 }
 
-/// A tool an MCP server offered during its last health check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A tool an MCP server offered during its last health check, as the
+/// server defined it: what a client would show a model.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ToolInfo {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The JSON Schema of the tool's arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub input_schema: Option<Value>,
+    /// Hints such as `readOnlyHint` or `destructiveHint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub annotations: Option<Value>,
 }
 
 /// What a health check found: a real MCP conversation's outcome.

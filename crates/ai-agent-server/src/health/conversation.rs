@@ -63,7 +63,10 @@ where
                 .into_iter()
                 .map(|t| ToolInfo {
                     name: t.name.into_owned(),
+                    title: t.title,
                     description: t.description.map(|d| d.into_owned()),
+                    input_schema: Some(serde_json::Value::Object((*t.input_schema).clone())),
+                    annotations: t.annotations.and_then(|a| serde_json::to_value(a).ok()),
                 })
                 .collect();
             Ok(findings)

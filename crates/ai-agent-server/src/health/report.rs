@@ -11,6 +11,29 @@ const MAX_ERROR_CHARS: usize = 1000;
 /// Longest server name, version or tool name a report keeps.
 const MAX_NAME_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// A tool's schema or annotations larger than this (as JSON) are not kept.
+const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// A JSON value the server sent, with every string in it (keys too) made
+/// safe as report text; `None` when it is too large to keep.
+fn json(r: &Redactor, v: serde_json::Value) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    fn clean(r: &Redactor, v: Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(r.report_text(&s, MAX_DESCRIPTION_CHARS)),
+            Value::Array(a) => Value::Array(a.into_iter().map(|v| clean(r, v)).collect()),
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, v)| (r.report_text(&k, MAX_NAME_CHARS), clean(r, v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    let v = clean(r, v);
+    let size = serde_json::to_vec(&v).map_or(usize::MAX, |b| b.len());
+    (size <= MAX_JSON_BYTES).then_some(v)
+}
 
 /// Now, to the microsecond, as both backends store it.
 fn checked_at() -> chrono::DateTime<Utc> {
@@ -31,9 +54,12 @@ pub(crate) fn report(
             .into_iter()
             .map(|t| ToolInfo {
                 name: r.report_text(&t.name, MAX_NAME_CHARS),
+                title: name(t.title),
                 description: t
                     .description
                     .map(|d| r.report_text(&d, MAX_DESCRIPTION_CHARS)),
+                input_schema: t.input_schema.and_then(|v| json(r, v)),
+                annotations: t.annotations.and_then(|v| json(r, v)),
             })
             .collect()
     };

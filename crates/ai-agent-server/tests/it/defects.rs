@@ -102,3 +102,25 @@ async fn a_slow_starter_within_the_timeout_is_healthy() {
         assert!(r.report.latency_ms >= 11_000, "{:?}", r.report);
     }
 }
+
+/// A check keeps each tool as the server defined it: title, description,
+/// input schema and annotations, not only its name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_keeps_whole_tool_definitions() {
+    let w = World::new(Backend::Sqlite).await;
+    w.alice
+        .create_server(&fixture_stdio("tools", &[]), false)
+        .await
+        .unwrap();
+    let r = w.alice.health_check("tools").await.unwrap();
+    let echo = r
+        .report
+        .tools
+        .iter()
+        .find(|t| t.name == "echo")
+        .expect("echo");
+    let schema = echo.input_schema.as_ref().expect("an input schema");
+    assert_eq!(schema["type"], "object", "{schema}");
+    let stored = w.alice.last_health("tools").await.unwrap();
+    assert_eq!(stored.report.tools, r.report.tools, "stored as answered");
+}

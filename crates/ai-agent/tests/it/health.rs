@@ -183,12 +183,14 @@ async fn tools_needs_a_check_first_then_lists_the_tools() {
     let table = env.run(&["mcp", "tools", "fixture"]).await;
     insta::assert_snapshot!("tools_table", table.success().stdout);
     let out = env.run(&["mcp", "tools", "fixture", "-o", "json"]).await;
+    // Whole definitions, as the server gave them; the table stays short.
+    let schema = json!({"type": "object", "properties": {"text": {"type": "string"}}});
     assert_eq!(
         out.success().json(),
         json!([
-            {"name": "echo", "description": "Fixture tool number 0"},
-            {"name": "tool-1", "description": "Fixture tool number 1"},
-            {"name": "tool-2", "description": "Fixture tool number 2"},
+            {"name": "echo", "description": "Fixture tool number 0", "input_schema": schema},
+            {"name": "tool-1", "description": "Fixture tool number 1", "input_schema": schema},
+            {"name": "tool-2", "description": "Fixture tool number 2", "input_schema": schema},
         ])
     );
 
