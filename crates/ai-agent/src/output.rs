@@ -381,6 +381,7 @@ mod tests {
                 error: error.map(str::to_string),
                 phase: error.map(|_| "initialize".to_string()),
                 stderr_tail: None,
+                warnings: Vec::new(),
             },
         }
     }

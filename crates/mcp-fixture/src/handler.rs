@@ -35,7 +35,12 @@ impl Fixture {
                 } else {
                     format!("tool-{i}")
                 };
-                Tool::new(name, format!("Fixture tool number {i}"), schema.clone())
+                let note = if i == 0 { opts.tool_note.as_str() } else { "" };
+                Tool::new(
+                    name,
+                    format!("Fixture tool number {i}{note}"),
+                    schema.clone(),
+                )
             })
             .collect();
         Fixture {

@@ -77,6 +77,9 @@ pub struct Opts {
     /// text; stdio writes its environment to stderr and stdout, then exits 1.
     #[arg(long, env = "FIXTURE_ECHO")]
     pub echo: bool,
+    /// Appended to the first tool's description (e.g. hidden characters).
+    #[arg(long, env = "FIXTURE_TOOL_NOTE", default_value = "")]
+    pub tool_note: String,
 }
 
 fn main() -> ExitCode {

@@ -393,6 +393,11 @@ pub struct HealthReport {
     /// The last lines a stdio server wrote to stderr, when it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stderr_tail: Option<String>,
+    /// What looked suspicious in the tools' definitions, such as invisible or
+    /// bidirectional-control characters (a way to hide instructions from a
+    /// person reviewing a tool); the report itself holds them removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// `POST /api/v1/mcp-servers/{id}/health-check` and `GET …/{id}/health`.

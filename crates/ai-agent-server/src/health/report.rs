@@ -4,7 +4,7 @@ use chrono::Utc;
 use mcp_model::api::{HealthReport, HealthStatus, ToolInfo};
 
 use super::{Failure, Findings, stdio};
-use crate::redact::Redactor;
+use crate::redact::{Redactor, is_format_control};
 
 /// Longest error text a report keeps (remote bodies come as an excerpt).
 const MAX_ERROR_CHARS: usize = 1000;
@@ -13,6 +13,40 @@ const MAX_NAME_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 4000;
 /// A tool's schema or annotations larger than this (as JSON) are not kept.
 const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// A warning for each tool name, title or description that holds invisible
+/// or bidirectional-control characters, naming them (they are removed from
+/// the report, so without the warning nobody would know they were there).
+fn hidden_characters(tools: &[ToolInfo], r: &Redactor) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tools {
+        let fields = [
+            ("name", Some(&t.name)),
+            ("title", t.title.as_ref()),
+            ("description", t.description.as_ref()),
+        ];
+        for (field, text) in fields {
+            let Some(text) = text else { continue };
+            let mut hidden: Vec<String> = text
+                .chars()
+                .filter(|c| {
+                    is_format_control(*c) || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                })
+                .map(|c| format!("U+{:04X}", u32::from(c)))
+                .collect();
+            hidden.dedup();
+            if !hidden.is_empty() {
+                hidden.truncate(5);
+                out.push(format!(
+                    "tool '{}': its {field} holds invisible or bidirectional-control characters ({})",
+                    r.report_text(&t.name, MAX_NAME_CHARS),
+                    hidden.join(", ")
+                ));
+            }
+        }
+    }
+    out
+}
 
 /// A JSON value the server sent, with every string in it (keys too) made
 /// safe as report text; `None` when it is too large to keep.
@@ -49,6 +83,11 @@ pub(crate) fn report(
     r: &Redactor,
 ) -> HealthReport {
     let name = |t: Option<String>| t.map(|t| r.report_text(&t, MAX_NAME_CHARS));
+    let found = match &outcome {
+        Ok(f) => &f.tools,
+        Err(e) => &e.found.tools,
+    };
+    let warnings = hidden_characters(found, r);
     let tools = |tools: Vec<ToolInfo>| -> Vec<ToolInfo> {
         tools
             .into_iter()
@@ -75,6 +114,7 @@ pub(crate) fn report(
             error: None,
             phase: None,
             stderr_tail: None,
+            warnings,
         },
         Err(e) => HealthReport {
             status: e.status,
@@ -89,6 +129,7 @@ pub(crate) fn report(
             stderr_tail: e
                 .stderr_tail
                 .map(|t| r.report_text(&t, stdio::STDERR_BYTES)),
+            warnings,
         },
     }
 }

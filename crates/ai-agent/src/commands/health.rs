@@ -214,6 +214,7 @@ mod tests {
                     error: None,
                     phase: None,
                     stderr_tail: None,
+                    warnings: Vec::new(),
                 },
             }),
         }
