@@ -167,7 +167,7 @@ impl Database {
     pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, StartupError> {
         // A `file:` URI (e.g. `?mode=ro`) is SQLite's to interpret.
         if let DatabaseUrl::Sqlite(path) = url
-            && !path.starts_with("file:")
+            && !path.to_string_lossy().starts_with("file:")
         {
             private_sqlite_file(path)?;
         }
@@ -298,14 +298,22 @@ impl Database {
     }
 
     fn probe_write(&self) -> Result<(), AppError> {
-        self.write(|conn| {
+        // A writer holding the lock is itself proof that writes work: the
+        // probe does not wait behind it (an import can take a while).
+        let wrote = self.try_write(|conn| {
             let now = crate::repository::now().to_string();
             Ok(crate::repository::meta::set(
                 conn,
                 crate::repository::meta::READY_PROBE,
                 &now,
             )?)
-        })?;
+        });
+        if let Err(e) = wrote {
+            if let Ok(mut at) = self.probed.lock() {
+                *at = None;
+            }
+            return Err(e);
+        }
         if let Ok(mut at) = self.probed.lock() {
             *at = Some(std::time::Instant::now());
         }

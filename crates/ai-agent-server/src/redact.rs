@@ -12,6 +12,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use mcp_model::{MASK, ServerConfig};
 
@@ -19,6 +20,21 @@ use mcp_model::{MASK, ServerConfig};
 /// everywhere would mangle every report, and hides nothing a guess would not
 /// find (docs/security.md says so).
 const SHORT: usize = 4;
+
+/// The longest value whose cut pieces are looked for (see `mask_cut_edges`).
+const EDGE_MAX: usize = 512;
+
+/// Where a start of `needle` (more than [`SHORT`] characters, not all of
+/// it) ends `before`, if one does: the longest such start.
+fn secret_start_before(before: &str, needle: &str) -> Option<usize> {
+    let window = before.len().saturating_sub(needle.len());
+    (window..before.len())
+        .filter(|i| before.is_char_boundary(*i))
+        .find(|&i| {
+            let piece = &before[i..];
+            piece.len() < needle.len() && piece.chars().count() > SHORT && needle.starts_with(piece)
+        })
+}
 
 /// The secret values of one config, in every form a reply may carry them.
 #[derive(Debug, Default)]
@@ -52,7 +68,40 @@ impl Redactor {
     /// secret value masked, at most `max` characters. Cleaning comes first,
     /// so that a value split by invisible characters is still found.
     pub fn report_text(&self, text: &str, max: usize) -> String {
-        truncate(self.scrub(&clean(text)), max)
+        truncate(self.mask_cut_edges(self.scrub(&clean(text))), max)
+    }
+
+    /// Text that was cut before it reached the report (a stdout snippet
+    /// ending in `…`, a stderr tail that lost its front) may hold a secret's
+    /// start at the cut, or its end at the front: too short to match whole,
+    /// still a leak. Such pieces of more than [`SHORT`] characters go too,
+    /// erring toward masking what merely looks like one. Values longer than
+    /// [`EDGE_MAX`] bytes are matched whole only.
+    fn mask_cut_edges(&self, mut text: String) -> String {
+        for n in self
+            .needles
+            .iter()
+            .filter(|n| n.len() <= EDGE_MAX && n.chars().count() > SHORT)
+        {
+            // Cuts: the end of the text and every "…".
+            let mut cuts: Vec<usize> = text.match_indices('…').map(|(i, _)| i).collect();
+            cuts.push(text.len());
+            for cut in cuts.into_iter().rev() {
+                if let Some(from) = secret_start_before(&text[..cut], n) {
+                    text.replace_range(from..cut, MASK);
+                }
+            }
+            // The front: the longest end of the secret the text starts with.
+            if let Some(len) = (1..n.len())
+                .filter(|k| n.is_char_boundary(*k))
+                .map(|k| &n[k..])
+                .find(|rest| rest.chars().count() > SHORT && text.starts_with(rest))
+                .map(str::len)
+            {
+                text.replace_range(..len, MASK);
+            }
+        }
+        text
     }
 
     /// `text` with every secret value replaced by the mask.
@@ -67,21 +116,31 @@ impl Redactor {
     }
 }
 
+/// The value as written, and as a server, a client library or a log may
+/// show it: form-encoded, percent- and form-decoded (a query value is sent
+/// encoded and echoed decoded), re-encoded as the `url` crate writes a
+/// query, JSON-escaped, and cleaned as report text is.
 fn add_forms(needles: &mut Vec<String>, value: &str) {
     if value.is_empty() || value == MASK {
         return;
     }
-    needles.push(value.to_string());
-    let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-    if encoded != value {
-        needles.push(encoded);
+    let mut forms = vec![value.to_string()];
+    forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
+    let decoded: String = url::form_urlencoded::parse(format!("v={value}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    forms.push(decoded);
+    if let Ok(u) = url::Url::parse(&format!("http://h/?{value}"))
+        && let Some(q) = u.query()
+    {
+        forms.push(q.to_string());
     }
     if let Ok(json) = serde_json::to_string(value) {
-        let inner = &json[1..json.len() - 1];
-        if inner != value {
-            needles.push(inner.to_string());
-        }
+        forms.push(json[1..json.len() - 1].to_string());
     }
+    forms.push(clean(value));
+    needles.extend(forms.into_iter().filter(|f| !f.is_empty() && f != MASK));
 }
 
 /// Text a remote server (or a child process) chose, made safe to store and
@@ -136,42 +195,60 @@ pub fn is_format_control(c: char) -> bool {
         | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{061c}')
 }
 
-/// The redactors of the checks running now; the log writer applies them all.
-static LIVE: Mutex<Vec<(u64, Arc<Redactor>)>> = Mutex::new(Vec::new());
+/// The redactors of the checks running now, and of those that ended less
+/// than [`RETIRE`] ago (with when they ended): the log writer applies them
+/// all. rmcp's transport tasks can log after a check is over (a session
+/// DELETE gets 5 s), so a redactor outlives its check.
+static LIVE: Mutex<Vec<Live>> = Mutex::new(Vec::new());
+/// A registered redactor: its guard's id, and when the guard dropped.
+type Live = (u64, Arc<Redactor>, Option<Instant>);
 static NEXT: AtomicU64 = AtomicU64::new(0);
+const RETIRE: Duration = Duration::from_secs(30);
 
-/// Keeps a redactor applied to the log until dropped.
+/// Keeps a redactor applied to the log until dropped, and for [`RETIRE`]
+/// after.
 #[derive(Debug)]
 pub struct LiveGuard(u64);
 
-/// Applies `r` to every log line until the guard drops.
+/// Applies `r` to every log line until the guard drops (and a while after).
 pub fn while_alive(r: Arc<Redactor>) -> LiveGuard {
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     if !r.is_empty() {
         LIVE.lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((id, r));
+            .push((id, r, None));
     }
     LiveGuard(id)
 }
 
 impl Drop for LiveGuard {
     fn drop(&mut self) {
-        LIVE.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|(id, _)| *id != self.0);
+        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+        for entry in live.iter_mut().filter(|e| e.0 == self.0) {
+            entry.2 = Some(Instant::now());
+        }
     }
 }
 
-/// `text` scrubbed by every live redactor.
+/// `text` scrubbed by every live (or recently retired) redactor, as one
+/// set of needles longest first, so that one check's value cannot split
+/// another's longer one.
 pub fn scrub_live(text: &str) -> String {
-    let live: Vec<Arc<Redactor>> = LIVE
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .map(|(_, r)| r.clone())
-        .collect();
-    live.iter().fold(text.to_string(), |acc, r| r.scrub(&acc))
+    let merged = {
+        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+        live.retain(|(_, _, retired)| retired.is_none_or(|at| at.elapsed() < RETIRE));
+        if live.is_empty() {
+            return text.to_string();
+        }
+        let mut needles: Vec<String> = live
+            .iter()
+            .flat_map(|(_, r, _)| r.needles.iter().cloned())
+            .collect();
+        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        needles.dedup();
+        Redactor { needles }
+    };
+    merged.scrub(text)
 }
 
 /// A `tracing_subscriber` writer that scrubs each formatted line with the
@@ -258,6 +335,24 @@ mod tests {
     }
 
     #[test]
+    fn decoded_query_values_and_cut_secrets_are_masked() {
+        let c = normalize(
+            mcp_model::ServerType::Http,
+            &json!({"url": "https://h.example/?token=abc%2Bdef%2F1&k=a%22b/c", "headers": {"X": "sk-0123456789abcdef"}}),
+        )
+        .expect("valid");
+        let r = Redactor::for_config(&c);
+        let out = r.report_text("invalid token abc+def/1 and a%22b/c", 200);
+        assert!(
+            !out.contains("abc+def/1") && !out.contains("a%22b/c"),
+            "{out}"
+        );
+        // A snippet cut inside the secret, and a tail that lost its front.
+        assert_eq!(r.report_text("key=sk-01234…", 200), "key=***…");
+        assert_eq!(r.report_text("56789abcdef rest", 200), "*** rest");
+    }
+
+    #[test]
     fn live_redactors_apply_until_dropped() {
         let c = normalize(
             mcp_model::ServerType::Stdio,
@@ -267,6 +362,10 @@ mod tests {
         let guard = while_alive(Arc::new(Redactor::for_config(&c)));
         assert_eq!(scrub_live("got live-secret-value"), "got ***");
         drop(guard);
-        assert_eq!(scrub_live("got live-secret-value"), "got live-secret-value");
+        assert_eq!(
+            scrub_live("got live-secret-value"),
+            "got ***",
+            "kept a while after its check, for transport tasks still logging"
+        );
     }
 }

@@ -45,6 +45,36 @@ pub(crate) fn allowed(program: &Path, list: &[String]) -> bool {
         .any(|p| p == real)
 }
 
+/// Whether an env var tells a program what else to load or run (dynamic
+/// loader, interpreters' start-up options and module paths, the shell's
+/// start-up file, or the lookup path itself), which would let an allowed
+/// program run anything.
+pub(crate) fn steers_loading(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "LD_",
+        "DYLD_",
+        "NODE_",
+        "NPM_CONFIG_",
+        "PYTHON",
+        "PERL5",
+        "PERLLIB",
+        "RUBY",
+        "GEM_",
+        "JAVA_TOOL_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+        "_JAVA_OPTIONS",
+        "BASH_ENV",
+        "GCONV_PATH",
+        "UV_",
+        "PIP_",
+        "BASH_FUNC_",
+    ]
+    .iter()
+    .any(|p| n.starts_with(p))
+        || matches!(n.as_str(), "ENV" | "PATH" | "SHELLOPTS" | "PS4" | "IFS")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +99,23 @@ mod tests {
         let system = resolve("sh", std::env::var_os("PATH").as_deref()).expect("sh on PATH");
         assert!(allowed(&system, &["sh".into()]));
         assert!(allowed(&system, &[system.to_string_lossy().into_owned()]));
+    }
+
+    #[test]
+    fn loader_and_interpreter_variables_are_recognized() {
+        for v in [
+            "LD_PRELOAD",
+            "NODE_OPTIONS",
+            "PYTHONPATH",
+            "BASH_ENV",
+            "PATH",
+            "ENV",
+            "RUBYOPT",
+        ] {
+            assert!(steers_loading(v), "{v}");
+        }
+        for v in ["GITHUB_TOKEN", "KUBECONFIG", "HOME_DIR", "API_KEY"] {
+            assert!(!steers_loading(v), "{v}");
+        }
     }
 }

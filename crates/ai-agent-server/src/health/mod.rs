@@ -239,11 +239,19 @@ impl Checker {
                         format!("is {}", p.display())
                     });
                     return Err(Refused(format!(
-                        "command '{}' ({found}) is not on this server's allow-list for stdio health checks ({}; compared as files, names looked up in the server's PATH)",
-                        c.command,
-                        list.join(", ")
+                        "command '{}' ({found}) is not on this server's allow-list for stdio health checks (compared as files, names looked up in the server's PATH)",
+                        c.command
                     )));
                 }
+                // An allowed program told what to load runs anything.
+                if let Some(var) = c.env.keys().find(|k| command::steers_loading(k)) {
+                    return Err(Refused(format!(
+                        "env var '{var}' would let a stdio check run other code than the allowed program; this server's allow-list does not pass it"
+                    )));
+                }
+                // Run the very file that was allowed: a symlink swapped
+                // while the check waits for a slot changes nothing.
+                return Ok(program.and_then(|p| p.canonicalize().ok()));
             }
         }
         Ok(program)
@@ -256,10 +264,7 @@ impl Checker {
         caller: &str,
         timeout: Duration,
     ) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit), NotRun> {
-        let cap = self
-            .settings
-            .max_per_user
-            .clamp(1, self.settings.max_concurrent.max(2) - 1);
+        let cap = self.per_user_cap();
         let mine = self
             .per_user
             .lock()
@@ -288,6 +293,15 @@ impl Checker {
             })?
             .map_err(|_| closed())?;
         Ok((own, shared))
+    }
+
+    /// Checks one caller may run at once: the setting, kept at least one below
+    /// the total so that no caller can take every slot (with a total of 1,
+    /// one caller can; the cap cannot hold then).
+    pub(crate) fn per_user_cap(&self) -> usize {
+        self.settings
+            .max_per_user
+            .clamp(1, self.settings.max_concurrent.max(2) - 1)
     }
 
     /// Forgets the slots of callers who run no check now.

@@ -76,7 +76,10 @@ impl Target {
         if let Some(e) = &self.dns_error {
             return Err(Failure::unhealthy("connect", e.clone()));
         }
+        // No proxy from the environment: it would reach addresses the
+        // policy never checked.
         let mut b = reqwest::Client::builder()
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10));
         if let Some((host, addrs)) = &self.pinned {
@@ -107,6 +110,7 @@ pub(crate) fn is_private(ip: IpAddr) -> bool {
                 || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64.0.0/10
                 || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24
                 || (o[0] == 198 && (o[1] & 0xfe) == 18) // 198.18.0.0/15
+                || (o[0] == 192 && o[1] == 88 && o[2] == 99) // 192.88.99.0/24, 6to4 relays
                 || o[0] >= 240 // 240.0.0.0/4 and broadcast
         }
         IpAddr::V6(v6) => {
@@ -121,6 +125,10 @@ pub(crate) fn is_private(ip: IpAddr) -> bool {
             };
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_private(IpAddr::V4(v4));
+            }
+            // ::ffff:0:a.b.c.d (IPv4-translated).
+            if s[..4].iter().all(|x| *x == 0) && s[4] == 0xffff && s[5] == 0 {
+                return is_private(embedded(s[6], s[7]));
             }
             // ::a.b.c.d (IPv4-compatible, deprecated) and ::/96 itself.
             if s[..6].iter().all(|x| *x == 0) {
@@ -139,6 +147,9 @@ pub(crate) fn is_private(ip: IpAddr) -> bool {
                 || v6.is_multicast()
                 || s[0] == 0x2001 && s[1] == 0 // Teredo (2001::/32): obfuscated IPv4
                 || s[0] == 0x2001 && s[1] == 0x0db8 // documentation
+                || s[0] == 0x2001 && s[1] == 0x0002 && s[2] == 0 // benchmarking 2001:2::/48
+                || (s[0] & 0xfff0) == 0x3ff0 // documentation 3fff::/20
+                || s[0] == 0x5f00 // segment routing 5f00::/16
                 || s[0] == 0x0100 && s[1..4].iter().all(|x| *x == 0) // discard-only 100::/64
                 || (s[0] & 0xfe00) == 0xfc00 // unique local
                 || (s[0] & 0xffc0) == 0xfe80 // link-local
@@ -248,6 +259,11 @@ mod tests {
             "fec0::1",
             "ff02::1",
             "100::1",
+            "192.88.99.1",
+            "::ffff:0:7f00:1",
+            "2001:2::1",
+            "3fff::1",
+            "5f00::1",
         ] {
             assert!(is_private(a.parse().expect(a)), "{a} must be refused");
         }

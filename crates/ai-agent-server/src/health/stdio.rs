@@ -32,6 +32,9 @@ pub(crate) async fn check(
 ) -> Result<Findings, Failure> {
     phase.set("spawn");
     let mut cmd = tokio::process::Command::new(program);
+    // The program sees the name it was configured as, even when the
+    // resolved, canonical file is what runs (multi-call binaries care).
+    cmd.arg0(&c.command);
     cmd.args(&c.args)
         // Never the server's own variables (database URL, secrets key…):
         // only what a program needs to run, and the configured env.

@@ -167,8 +167,9 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
     }
     let n = claimed.len();
     let timeout = state.health.settings.timeout;
-    // Half the slots at most, so that on-demand checks always find room.
-    let concurrency = (state.health.settings.max_concurrent / 2).max(1);
+    // As many as the one background caller's slots: the rest of the shared
+    // slots stay free for on-demand checks.
+    let concurrency = state.health.per_user_cap();
     futures_util::stream::iter(claimed)
         .for_each_concurrent(concurrency, |row| async move {
             let id = row.id.clone();

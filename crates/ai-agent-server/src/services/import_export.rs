@@ -254,7 +254,11 @@ pub fn export(
         let mut config: ServerConfig = row_config(key, &row, owned)?;
         if !owned {
             config.for_each_secret_mut(|slot, v| {
-                *v = placeholder(slot.name());
+                // A bare `?value` has no name to make a variable of.
+                let name = Some(slot.name())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("QUERY");
+                *v = placeholder(name);
                 withheld.push(format!("{}.{}", row.name, slot.name()));
             });
         }

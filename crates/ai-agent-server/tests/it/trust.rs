@@ -329,6 +329,12 @@ async fn allow_list_compares_files_not_names(b: Backend) {
         e.to_string().contains(&copy.to_string_lossy().into_owned()),
         "{e}"
     );
+    // The allowed program, told by its env to load other code.
+    let steered = fixture_stdio("steered", &[("LD_PRELOAD", "/tmp/evil.so")]);
+    w.alice.create_server(&steered, false).await.unwrap();
+    let e = w.alice.health_check("steered").await.unwrap_err();
+    assert_eq!(e.status(), Some(403), "{e}");
+    assert!(e.to_string().contains("LD_PRELOAD"), "{e}");
 }
 
 both_backends!(one_users_hanging_checks_do_not_delay_another);
