@@ -50,16 +50,38 @@ struct QueryValue {
 /// The non-empty query values of `url`, in order. Works on the text as
 /// written (placeholders included) so that restoring gives back the same bytes.
 fn query_values(url: &str) -> Vec<QueryValue> {
-    let Some(q) = url.find('?') else {
+    // The URL's own `?`, `&`, `=` and `#`: never one inside a `${…}`
+    // placeholder, and no `?` after the fragment began.
+    let syntax = outside_placeholders(url);
+    let Some(q) = syntax
+        .iter()
+        .find(|(_, c)| matches!(c, '?' | '#'))
+        .filter(|(_, c)| *c == '?')
+        .map(|(i, _)| *i)
+    else {
         return Vec::new();
     };
-    let end = url[q..].find('#').map_or(url.len(), |h| q + h);
+    let end = syntax
+        .iter()
+        .find(|(i, c)| *i > q && *c == '#')
+        .map_or(url.len(), |(i, _)| *i);
+    let mut bounds: Vec<usize> = syntax
+        .iter()
+        .filter(|(i, c)| *i > q && *i < end && *c == '&')
+        .map(|(i, _)| *i)
+        .collect();
+    bounds.push(end);
     let mut out = Vec::new();
     let mut start = q + 1;
-    for piece in url[q + 1..end].split('&') {
-        let (name, range) = match piece.find('=') {
-            Some(eq) => (&piece[..eq], start + eq + 1..start + piece.len()),
-            None => ("", start..start + piece.len()),
+    for stop in bounds {
+        let piece = &url[start..stop];
+        let eq = syntax
+            .iter()
+            .find(|(i, c)| *i >= start && *i < stop && *c == '=')
+            .map(|(i, _)| i - start);
+        let (name, range) = match eq {
+            Some(eq) => (&piece[..eq], start + eq + 1..stop),
+            None => ("", start..stop),
         };
         if !range.is_empty() {
             out.push(QueryValue {
@@ -67,7 +89,25 @@ fn query_values(url: &str) -> Vec<QueryValue> {
                 range,
             });
         }
-        start += piece.len() + 1;
+        start = stop + 1;
+    }
+    out
+}
+
+/// The URL syntax characters (`?`, `&`, `=`, `#`) of `url` with their byte
+/// offsets, leaving out those inside `${…}` placeholders.
+fn outside_placeholders(url: &str) -> Vec<(usize, char)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut prev = '\0';
+    for (i, c) in url.char_indices() {
+        match c {
+            '{' if prev == '$' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            '?' | '&' | '=' | '#' if depth == 0 => out.push((i, c)),
+            _ => {}
+        }
+        prev = c;
     }
     out
 }
@@ -324,6 +364,18 @@ mod tests {
         assert_eq!(
             unmask_from(&mut other, &old).expect_err("no value").field,
             "config.env.B"
+        );
+    }
+
+    #[test]
+    fn placeholders_and_fragments_are_not_query_syntax() {
+        assert_eq!(
+            masked_url("https://h.example/p#a?x=1"),
+            "https://h.example/p#a?x=1"
+        );
+        assert_eq!(
+            masked_url("https://${input:h?}/p?k=${X:-a#b}&j=2"),
+            "https://${input:h?}/p?k=***&j=***"
         );
     }
 

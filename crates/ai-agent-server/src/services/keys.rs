@@ -57,10 +57,27 @@ pub fn load_for(
             (SecretKey::from_base64(&text)?, Some(path.clone()))
         }
     };
+    let bound = bind(db, source, &key, recorded, sample.as_ref(), &where_);
+    if bound.is_err()
+        && let Some(p) = &created
+    {
+        // A key made for this start that the database did not take.
+        let _ = std::fs::remove_file(p);
+    }
+    bound.map(|()| (key, created))
+}
+
+/// Checks `key` against the database's record, recording it when there is
+/// none yet (see [`load_for`]).
+fn bind(
+    db: &Database,
+    source: &KeySource,
+    key: &SecretKey,
+    recorded: Option<String>,
+    sample: Option<&(String, String)>,
+    where_: &str,
+) -> Result<(), StartupError> {
     let refuse = |theirs: &str| {
-        if let Some(p) = &created {
-            let _ = std::fs::remove_file(p);
-        }
         StartupError::Config(format!(
             "the secrets key from {} (fingerprint {}) is not the key that sealed the database {where_} ({theirs}): start with the right key file or {}",
             source.describe(),
@@ -72,7 +89,7 @@ pub fn load_for(
         Some(fp) if fp == key.fingerprint() => {}
         Some(fp) => return Err(refuse(&format!("fingerprint {fp}"))),
         None => {
-            if let Some((id, sealed)) = &sample
+            if let Some((id, sealed)) = sample
                 && key.open(id, sealed).is_err()
             {
                 return Err(refuse("its stored secrets do not open with it"));
@@ -95,5 +112,5 @@ pub fn load_for(
             }
         }
     }
-    Ok((key, created))
+    Ok(())
 }
