@@ -481,7 +481,7 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__login)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-o -h --with-token --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -170,6 +170,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l token -d 'AP
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l with-token -d 'Read the token from standard input, e.g. `ai-agent login --with-token < token.txt` (keeps it out of the shell history and the process list)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l token -d 'API token' -r

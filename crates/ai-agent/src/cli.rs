@@ -70,7 +70,12 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Mcp(McpCommand),
     /// Check a token against the server and remember the URL and token
-    Login,
+    Login {
+        /// Read the token from standard input, e.g. `ai-agent login --with-token < token.txt`
+        /// (keeps it out of the shell history and the process list)
+        #[arg(long)]
+        with_token: bool,
+    },
     /// Forget the stored URL and token
     Logout,
     /// Show who the current token belongs to

@@ -8,12 +8,15 @@ use crate::prompt;
 
 /// Verifies the URL and token against `/api/v1/me` before storing them, so
 /// that a typo is caught now rather than at the next command.
-pub async fn login(ctx: &Ctx) -> CliResult {
+pub async fn login(ctx: &Ctx, with_token: bool) -> CliResult {
     let path = ctx.config_path()?;
     let conn = ctx.connection()?;
     let token = match conn.token {
+        _ if with_token => token_from_stdin()?,
         Some(t) => t,
-        None => prompt::for_stdin().secret("API token")?,
+        None => prompt::for_stdin().secret("API token").map_err(|e| {
+            e.with_hint("give it with --token or AI_AGENT_TOKEN, or pipe it: `ai-agent login --with-token < token.txt`")
+        })?,
     };
     let client = Client::new(&conn.api_url, Some(token.clone()))?;
     let me = client.me().await?;
@@ -25,7 +28,7 @@ pub async fn login(ctx: &Ctx) -> CliResult {
         },
     )?;
     if ctx.out.json() {
-        ctx.out.print_json(&me)?;
+        ctx.out.print_json(&with_url(&me, &conn.api_url)?)?;
     } else {
         ctx.out.print(&format!(
             "Logged in to {} as {} ({}). Settings saved to {}.",
@@ -36,6 +39,34 @@ pub async fn login(ctx: &Ctx) -> CliResult {
         ))?;
     }
     ok()
+}
+
+/// The token piped in: its first line, trimmed.
+fn token_from_stdin() -> CliResult<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_line(&mut text)
+        .map_err(|e| CliError::usage(format!("--with-token: cannot read standard input: {e}")))?;
+    let token = text.trim().to_string();
+    if token.is_empty() {
+        return Err(
+            CliError::usage("--with-token read no token from standard input")
+                .with_hint("pipe it in: `ai-agent login --with-token < token.txt`"),
+        );
+    }
+    Ok(token)
+}
+
+/// Who the token belongs to, and on which server: a script reading the
+/// JSON needs both, as a person reading the table does.
+fn with_url(
+    me: &mcp_model::api::Me,
+    api_url: &impl std::fmt::Display,
+) -> CliResult<serde_json::Value> {
+    let mut v = serde_json::to_value(me)
+        .map_err(|e| CliError::generic(format!("cannot encode the answer: {e}")))?;
+    v["api_url"] = serde_json::Value::String(api_url.to_string());
+    Ok(v)
 }
 
 pub(crate) fn logout(ctx: &Ctx) -> CliResult {
@@ -62,7 +93,7 @@ pub(crate) async fn whoami(ctx: &Ctx) -> CliResult {
     }
     let me = ctx.client()?.me().await?;
     if ctx.out.json() {
-        ctx.out.print_json(&me)?;
+        ctx.out.print_json(&with_url(&me, &conn.api_url)?)?;
     } else {
         ctx.out.print(&ctx.out.me(&me, &conn.api_url))?;
     }

@@ -72,7 +72,7 @@ impl Ctx {
 async fn dispatch(ctx: &Ctx, command: Command) -> CliResult {
     match command {
         Command::Mcp(cmd) => mcp(ctx, cmd).await,
-        Command::Login => auth::login(ctx).await,
+        Command::Login { with_token } => auth::login(ctx, with_token).await,
         Command::Logout => auth::logout(ctx),
         Command::Whoami => auth::whoami(ctx).await,
         Command::Completions { shell } => meta::completions(shell),

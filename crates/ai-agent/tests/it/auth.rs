@@ -69,6 +69,10 @@ async fn login_with_a_bad_token_stores_nothing() {
     cmd.args(["login", "--api-url", &env.server.url]);
     let out = run(cmd).await;
     assert!(out.failed(2).contains("API token"), "{out:?}");
+    assert!(
+        out.stderr.contains("login --with-token"),
+        "the hint names login's own way: {out:?}"
+    );
     assert!(!env.config_file().exists());
 }
 
@@ -112,4 +116,30 @@ async fn a_broken_settings_file_is_named() {
     cmd.arg("whoami");
     let out = run(cmd).await;
     assert!(out.failed(1).contains("config.json"), "{out:?}");
+}
+
+/// `login --with-token` reads the token from standard input (not the shell
+/// history); `whoami -o json` says which server as well as who.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_token_from_stdin_and_whoami_names_the_server() {
+    let env = Env::new().await;
+    let mut cmd = env.bare();
+    cmd.args(["login", "--with-token", "--api-url", &env.server.url])
+        .write_stdin(format!("{}\n", env.token));
+    let out = run(cmd).await;
+    out.success();
+    assert!(out.stdout.contains("as alice (user)"), "{out:?}");
+
+    let mut cmd = env.bare();
+    cmd.args(["whoami", "-o", "json"]);
+    let me = run(cmd).await.success().json();
+    assert_eq!(me["name"], "alice");
+    assert_eq!(me["api_url"], env.server.url.as_str());
+
+    let mut cmd = env.bare();
+    cmd.args(["login", "--with-token", "--api-url", &env.server.url])
+        .write_stdin("\n");
+    let out = run(cmd).await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--with-token read no token"), "{out:?}");
 }
