@@ -19,7 +19,16 @@ pub async fn login(ctx: &Ctx, with_token: bool) -> CliResult {
         })?,
     };
     let client = Client::new(&conn.api_url, Some(token.clone()))?;
-    let me = client.me().await?;
+    let me = client.me().await.map_err(|e| {
+        let refused = matches!(e, crate::client::ClientError::Api { status: 401, .. });
+        let e = CliError::from(e);
+        if refused {
+            // Not "run login": this is login.
+            e.with_hint("check the token; an operator makes a new one with `ai-agent-server token create --user NAME`")
+        } else {
+            e
+        }
+    })?;
     config::save(
         &path,
         &StoredConfig {

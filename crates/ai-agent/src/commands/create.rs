@@ -46,8 +46,25 @@ pub(crate) async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
         is_enabled: !a.disabled,
         ..req
     };
-    let server = ctx.client()?.create_server(&req, a.reveal).await?;
+    let server = ctx
+        .client()?
+        .create_server(&req, a.reveal)
+        .await
+        .map_err(|e| duplicate_hint(e, &req.name))?;
     show_created(ctx, &server)
+}
+
+/// A 409 on create means the name is taken: say what to do instead.
+pub(super) fn duplicate_hint(e: crate::client::ClientError, name: &str) -> CliError {
+    let taken = matches!(e, crate::client::ClientError::Api { status: 409, .. });
+    let e = CliError::from(e);
+    if taken {
+        e.with_hint(format!(
+            "pick another name with --name, or change the existing one with `ai-agent mcp update {name} …`"
+        ))
+    } else {
+        e
+    }
 }
 
 pub(super) fn show_created(ctx: &Ctx, server: &McpServer) -> CliResult {

@@ -26,7 +26,11 @@ pub(crate) async fn check(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
 }
 
 async fn one(ctx: &Ctx, server: &str) -> CliResult {
-    let h = ctx.client()?.health_check(server).await?;
+    let client = ctx.client()?;
+    let h = match client.health_check(server).await {
+        Ok(h) => h,
+        Err(e) => return Err(super::suggest::unknown_server(&client, server, e).await),
+    };
     if ctx.out.json() {
         ctx.out.print_json(&h)?;
     } else {
@@ -156,7 +160,7 @@ async fn never_checked(client: &Client, server: &str, e: ClientError) -> CliErro
             format!("MCP server '{}' has not been health-checked yet", s.name),
         )
         .with_hint(format!("run `ai-agent mcp health-check {}` first", s.name)),
-        Err(_) => e.into(),
+        Err(_) => super::suggest::unknown_server(client, server, e).await,
     }
 }
 

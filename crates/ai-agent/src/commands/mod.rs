@@ -6,6 +6,7 @@ mod create;
 mod health;
 pub mod meta;
 mod servers;
+mod suggest;
 mod templates;
 mod transfer;
 

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use mcp_model::ServerType;
 use mcp_model::api::{ServerList, UpdateServer};
 
+use super::suggest::unknown_server;
 use super::{Ctx, ok};
 use crate::cli::{GetArgs, ListArgs, UpdateArgs};
 use crate::client::ListParams;
@@ -51,7 +52,11 @@ pub async fn list(ctx: &Ctx, a: &ListArgs) -> CliResult {
 }
 
 pub(crate) async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
-    let s = ctx.client()?.get_server(&a.server.server, a.reveal).await?;
+    let client = ctx.client()?;
+    let s = match client.get_server(&a.server.server, a.reveal).await {
+        Ok(s) => s,
+        Err(e) => return Err(unknown_server(&client, &a.server.server, e).await),
+    };
     if ctx.out.json() {
         ctx.out.print_json(&s)?;
     } else {
@@ -62,10 +67,11 @@ pub(crate) async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
 
 pub(crate) async fn update(ctx: &Ctx, a: &UpdateArgs) -> CliResult {
     let req = update_request(a)?;
-    let s = ctx
-        .client()?
-        .update_server(&a.server.server, &req, false)
-        .await?;
+    let client = ctx.client()?;
+    let s = match client.update_server(&a.server.server, &req, false).await {
+        Ok(s) => s,
+        Err(e) => return Err(unknown_server(&client, &a.server.server, e).await),
+    };
     if ctx.out.json() {
         ctx.out.print_json(&s)?;
     } else {
@@ -103,7 +109,10 @@ fn update_request(a: &UpdateArgs) -> CliResult<UpdateServer> {
 }
 
 pub(crate) async fn delete(ctx: &Ctx, server: &str) -> CliResult {
-    ctx.client()?.delete_server(server).await?;
+    let client = ctx.client()?;
+    if let Err(e) = client.delete_server(server).await {
+        return Err(unknown_server(&client, server, e).await);
+    }
     if !ctx.out.json() {
         ctx.out.print(&format!("Deleted MCP server '{server}'."))?;
     }

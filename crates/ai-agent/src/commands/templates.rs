@@ -40,6 +40,9 @@ pub(crate) async fn templates(ctx: &Ctx, a: &TemplatesArgs) -> CliResult {
         values,
         prompt::for_stdin().as_mut(),
     )?;
-    let server = client.create_server(&req, false).await?;
+    let server = client
+        .create_server(&req, false)
+        .await
+        .map_err(|e| super::create::duplicate_hint(e, &req.name))?;
     show_created(ctx, &server)
 }

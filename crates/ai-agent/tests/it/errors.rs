@@ -27,7 +27,14 @@ async fn unknown_server_is_not_found() {
         let out = env.run(args).await;
         let line = out.failed(3);
         assert!(line.contains("not found"), "{args:?}: {out:?}");
-        assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+        // One line, then for a name (not an id) a hint on how to find it.
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        if args[2].starts_with("0000") {
+            assert_eq!(lines.len(), 1, "{out:?}");
+        } else {
+            assert_eq!(lines.len(), 2, "{out:?}");
+            assert!(lines[1].starts_with("hint: "), "{out:?}");
+        }
     }
 }
 

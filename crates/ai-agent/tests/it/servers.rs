@@ -303,3 +303,51 @@ async fn create_from_template_without_a_terminal_when_values_are_given() {
         json!(["-y", "@modelcontextprotocol/server-filesystem", "/srv/docs"])
     );
 }
+
+/// A name the API does not know gets the nearest names the caller can see;
+/// a duplicate name, what to do instead; a bad token at login, no "run login".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hints_name_the_way_out() {
+    let env = Env::new().await;
+    env.run(SPEC_STDIO).await.success();
+    for args in [
+        &["mcp", "get", "my-kubernets"][..],
+        &["mcp", "delete", "my-kubernets"],
+        &["mcp", "update", "my-kubernets", "--description", "x"],
+        &["mcp", "health-check", "my-kubernets"],
+    ] {
+        let out = env.run(args).await;
+        out.failed(3);
+        assert!(
+            out.stderr.contains("hint: did you mean 'my-kubernetes'?"),
+            "{args:?}: {out:?}"
+        );
+    }
+    let far = env.run(&["mcp", "get", "postgres"]).await;
+    far.failed(3);
+    assert!(far.stderr.contains("`ai-agent mcp list`"), "{far:?}");
+
+    let dup = env.run(SPEC_STDIO).await;
+    dup.failed(4);
+    assert!(
+        dup.stderr.contains("hint: pick another name with --name"),
+        "{dup:?}"
+    );
+    assert!(
+        dup.stderr.contains("ai-agent mcp update my-kubernetes"),
+        "{dup:?}"
+    );
+
+    let mut cmd = env.bare();
+    cmd.args([
+        "login",
+        "--api-url",
+        &env.server.url,
+        "--token",
+        "aia_wrong",
+    ]);
+    let out = crate::support::run(cmd).await;
+    out.failed(5);
+    assert!(!out.stderr.contains("run `ai-agent login"), "{out:?}");
+    assert!(out.stderr.contains("token create"), "{out:?}");
+}
