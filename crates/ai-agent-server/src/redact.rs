@@ -55,6 +55,11 @@ impl Redactor {
                 add_forms(&mut needles, credentials.trim());
             }
         }
+        Self::from_needles(needles)
+    }
+
+    /// Longest first, so that a value containing another goes whole.
+    fn from_needles(mut needles: Vec<String>) -> Self {
         needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         needles.dedup();
         Redactor { needles }
@@ -168,7 +173,7 @@ fn clean(text: &str) -> String {
             }
             continue;
         }
-        if (c.is_control() && c != '\n' && c != '\t') || is_format_control(c) {
+        if is_hidden(c) {
             continue;
         }
         out.push(c);
@@ -187,6 +192,12 @@ fn truncate(text: String, max: usize) -> String {
     out
 }
 
+/// What cleaning removes from untrusted text: control characters other than
+/// newline and tab, and format controls.
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_format_control(c)
+}
+
 /// Bidirectional overrides and zero-width characters, which can make a
 /// text read differently from what it holds.
 pub fn is_format_control(c: char) -> bool {
@@ -196,14 +207,24 @@ pub fn is_format_control(c: char) -> bool {
 }
 
 /// The redactors of the checks running now, and of those that ended less
-/// than [`RETIRE`] ago (with when they ended): the log writer applies them
-/// all. rmcp's transport tasks can log after a check is over (a session
-/// DELETE gets 5 s), so a redactor outlives its check.
-static LIVE: Mutex<Vec<Live>> = Mutex::new(Vec::new());
-/// A registered redactor: its guard's id, and when the guard dropped.
-type Live = (u64, Arc<Redactor>, Option<Instant>);
+/// than [`RETIRE`] ago: the log writer applies them all. rmcp's transport
+/// tasks can log after a check is over (a session DELETE gets 5 s), so a
+/// redactor outlives its check.
+static LIVE: Mutex<Registry> = Mutex::new(Registry {
+    entries: Vec::new(),
+    merged: None,
+});
 static NEXT: AtomicU64 = AtomicU64::new(0);
 const RETIRE: Duration = Duration::from_secs(30);
+
+#[derive(Debug)]
+struct Registry {
+    /// Each guard's id, its redactor, and when the guard dropped.
+    entries: Vec<(u64, Arc<Redactor>, Option<Instant>)>,
+    /// All their needles as one redactor, built when first needed after a
+    /// change, so that a log line does not merge and sort them again.
+    merged: Option<Arc<Redactor>>,
+}
 
 /// Keeps a redactor applied to the log until dropped, and for [`RETIRE`]
 /// after.
@@ -214,9 +235,9 @@ pub struct LiveGuard(u64);
 pub fn while_alive(r: Arc<Redactor>) -> LiveGuard {
     let id = NEXT.fetch_add(1, Ordering::Relaxed);
     if !r.is_empty() {
-        LIVE.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((id, r, None));
+        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+        live.entries.push((id, r, None));
+        live.merged = None;
     }
     LiveGuard(id)
 }
@@ -224,7 +245,7 @@ pub fn while_alive(r: Arc<Redactor>) -> LiveGuard {
 impl Drop for LiveGuard {
     fn drop(&mut self) {
         let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-        for entry in live.iter_mut().filter(|e| e.0 == self.0) {
+        for entry in live.entries.iter_mut().filter(|e| e.0 == self.0) {
             entry.2 = Some(Instant::now());
         }
     }
@@ -236,17 +257,26 @@ impl Drop for LiveGuard {
 pub fn scrub_live(text: &str) -> String {
     let merged = {
         let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-        live.retain(|(_, _, retired)| retired.is_none_or(|at| at.elapsed() < RETIRE));
-        if live.is_empty() {
+        let before = live.entries.len();
+        live.entries
+            .retain(|(_, _, retired)| retired.is_none_or(|at| at.elapsed() < RETIRE));
+        if live.entries.len() != before {
+            live.merged = None;
+        }
+        if live.entries.is_empty() {
             return text.to_string();
         }
-        let mut needles: Vec<String> = live
-            .iter()
-            .flat_map(|(_, r, _)| r.needles.iter().cloned())
-            .collect();
-        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        needles.dedup();
-        Redactor { needles }
+        let entries = &live.entries;
+        let merged = live.merged.clone().unwrap_or_else(|| {
+            Arc::new(Redactor::from_needles(
+                entries
+                    .iter()
+                    .flat_map(|(_, r, _)| r.needles.iter().cloned())
+                    .collect(),
+            ))
+        });
+        live.merged = Some(merged.clone());
+        merged
     };
     merged.scrub(text)
 }

@@ -39,8 +39,8 @@ impl FromRequest for Actor {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let token = token?;
             let hash = crate::crypto::hash_token(&token);
-            let db = state.db.clone();
-            let actor = blocking(move || services::users::authenticate(&db, &token)).await?;
+            let (db, key) = (state.db.clone(), hash.clone());
+            let actor = blocking(move || services::users::authenticate_hash(&db, &key)).await?;
             // Counted per token once it is known to be one, so that made-up
             // tokens cannot fill the limiter's table.
             if let Some(rate) = &state.limits.rate {

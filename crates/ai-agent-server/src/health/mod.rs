@@ -324,15 +324,16 @@ impl Checker {
         timeout: Duration,
     ) -> Result<HealthReport, NotRun> {
         let program = self.precheck(config, owner_is_admin)?;
-        let slots = self.slots(caller, timeout).await;
-        let result = match slots {
-            Ok(_slots) => Ok(self
-                .run(server_type, config, program, owner_is_admin, timeout)
-                .await),
+        let outcome = match self.slots(caller, timeout).await {
+            // The slots are held until the check is over.
+            Ok(_slots) => {
+                self.run(server_type, config, program, owner_is_admin, timeout)
+                    .await
+            }
             Err(e) => Err(e),
         };
         self.release_idle();
-        result?
+        outcome
     }
 
     async fn run(

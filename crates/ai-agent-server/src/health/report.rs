@@ -4,7 +4,7 @@ use chrono::Utc;
 use mcp_model::api::{HealthReport, HealthStatus, ToolInfo};
 
 use super::{Failure, Findings, stdio};
-use crate::redact::{Redactor, is_format_control};
+use crate::redact::{Redactor, is_hidden};
 
 /// Longest error text a report keeps (remote bodies come as an excerpt).
 const MAX_ERROR_CHARS: usize = 1000;
@@ -29,9 +29,8 @@ fn hidden_characters(tools: &[ToolInfo], r: &Redactor) -> Vec<String> {
             let Some(text) = text else { continue };
             let mut hidden: Vec<String> = text
                 .chars()
-                .filter(|c| {
-                    is_format_control(*c) || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-                })
+                // A CRLF line end is no trick.
+                .filter(|c| is_hidden(*c) && *c != '\r')
                 .map(|c| format!("U+{:04X}", u32::from(c)))
                 .collect();
             hidden.dedup();

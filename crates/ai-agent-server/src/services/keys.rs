@@ -37,8 +37,12 @@ pub fn load_for(
     db: &Database,
     source: &KeySource,
 ) -> Result<(SecretKey, Option<PathBuf>), StartupError> {
-    let recorded = db.read(|c| Ok(meta::get(c, meta::KEY_FINGERPRINT)?))?;
-    let sample = db.read(|c| Ok(servers::any_sealed(c)?))?;
+    let (recorded, sample) = db.read(|c| {
+        Ok((
+            meta::get(c, meta::KEY_FINGERPRINT)?,
+            servers::any_sealed(c)?,
+        ))
+    })?;
     let where_ = db.url().redacted();
     let (key, created) = match source {
         KeySource::Env(text) => (SecretKey::from_base64(text)?, None),

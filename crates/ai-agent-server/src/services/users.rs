@@ -18,8 +18,13 @@ const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 
 /// Finds the caller by bearer token: unknown, revoked or inactive all get 401.
 pub fn authenticate(db: &Database, token: &str) -> Result<Actor, AppError> {
-    let hash = crypto::hash_token(token);
-    let found = db.read(|conn| Ok(repository::tokens::find_live_by_hash(conn, &hash)?))?;
+    authenticate_hash(db, &crypto::hash_token(token))
+}
+
+/// [`authenticate`] for a token already hashed (the request path hashes
+/// once, for this and for the rate limiter).
+pub fn authenticate_hash(db: &Database, hash: &str) -> Result<Actor, AppError> {
+    let found = db.read(|conn| Ok(repository::tokens::find_live_by_hash(conn, hash)?))?;
     let Some((tok, user)) = found else {
         return Err(AppError::Unauthorized(
             "invalid or revoked API token".into(),
