@@ -31,6 +31,7 @@ fn api(cfg: &mut ServiceConfig) {
     // Fixed paths before /mcp-servers/{id}, which would take them as names.
     fixed(cfg, import_export::import);
     fixed(cfg, import_export::export);
+    fixed(cfg, import_export::export_list);
     fixed(cfg, import_export::templates);
     cfg.service(health::check)
         .service(health::last)

@@ -323,6 +323,23 @@ pub struct ImportResult {
 /// they belong to a global server the caller does not own.
 pub const WITHHELD_HEADER: &str = "x-ai-agent-withheld-secrets";
 
+/// Response header of `GET /api/v1/mcp-servers/export` naming the servers
+/// the chosen client cannot take (`name: why`, `; `-separated), e.g. an SSE
+/// server exported for Codex, which has no SSE transport.
+pub const SKIPPED_HEADER: &str = "x-ai-agent-skipped-servers";
+
+/// The servers an export would write, as data: what `ai-agent mcp sync`
+/// merges into a client's own file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportList {
+    /// Sorted by name; the caller's own secrets as they are, those of global
+    /// servers owned by someone else as `${NAME}` placeholders.
+    pub servers: Vec<crate::formats::ExportServer>,
+    /// `server.KEY` of each secret left as a placeholder.
+    pub withheld: Vec<String>,
+}
+
 /// A known server to start from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,9 +1,10 @@
-//! `POST /mcp-servers/import`, `GET /mcp-servers/export`, `GET /mcp-servers/templates`.
+//! `POST /mcp-servers/import`, `GET /mcp-servers/export`, `GET /mcp-servers/export/servers`,
+//! `GET /mcp-servers/templates`.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
-use mcp_model::api::WITHHELD_HEADER;
+use mcp_model::api::{SKIPPED_HEADER, WITHHELD_HEADER};
 use mcp_model::formats::Format;
 use serde::Deserialize;
 
@@ -197,7 +198,8 @@ pub struct ExportParams {
 #[utoipa::path(operation_id = "export_servers", tag = "import-export",
     params(ExportParams),
     responses((status = 200, description = "The config file", content_type = "application/json", body = Object,
-            headers(("x-ai-agent-withheld-secrets" = String, description = "server.KEY, comma-separated"))),
+            headers(("x-ai-agent-withheld-secrets" = String, description = "server.KEY, comma-separated"),
+                ("x-ai-agent-skipped-servers" = String, description = "servers the client cannot take, `name: why`, `; `-separated"))),
         BadRequest, Unauthorized, NotFound, TooManyRequests, ServiceUnavailable))]
 #[get("/mcp-servers/export")]
 pub async fn export(
@@ -207,13 +209,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let params = q.into_inner();
     let format = parse_format(params.format.as_deref())?.unwrap_or(Format::ClaudeDesktop);
-    let mut only: Vec<String> = Vec::new();
-    for name in params.servers.as_deref().unwrap_or("").split(',') {
-        let name = name.trim();
-        if !name.is_empty() && !only.iter().any(|n| n == name) {
-            only.push(name.to_string());
-        }
-    }
+    let only = names_param(params.servers.as_deref());
     let include_global = params.include_global.unwrap_or(true);
     let exported = blocking(move || {
         import_export::export(&state.db, &state.key, &actor, include_global, format, &only)
@@ -224,7 +220,60 @@ pub async fn export(
     if !exported.withheld.is_empty() {
         resp.insert_header((WITHHELD_HEADER, exported.withheld.join(",")));
     }
+    if !exported.skipped.is_empty() {
+        let skipped: Vec<String> = exported
+            .skipped
+            .iter()
+            .map(|(name, why)| format!("{name}: {why}"))
+            .collect();
+        resp.insert_header((SKIPPED_HEADER, skipped.join("; ")));
+    }
     Ok(resp.body(exported.body))
+}
+
+/// Query string of the export list; unknown parameters are refused, not ignored.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportListParams {
+    /// Include the enabled global servers the caller does not shadow (default true).
+    pub include_global: Option<bool>,
+    /// Comma-separated server names.
+    pub servers: Option<String>,
+}
+
+/// The servers an export would write, as JSON rather than as one client's
+/// file: what `ai-agent mcp sync` merges into the files clients already have.
+#[utoipa::path(operation_id = "export_server_list", tag = "import-export",
+    params(ExportListParams),
+    responses((status = 200, body = mcp_model::api::ExportList),
+        BadRequest, Unauthorized, NotFound, TooManyRequests, ServiceUnavailable))]
+#[get("/mcp-servers/export/servers")]
+pub async fn export_list(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: web::Query<ExportListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = q.into_inner();
+    let only = names_param(params.servers.as_deref());
+    let include_global = params.include_global.unwrap_or(true);
+    let list = blocking(move || {
+        import_export::exportable(&state.db, &state.key, &actor, include_global, &only)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// The names of a comma-separated `servers` parameter, each once.
+fn names_param(raw: Option<&str>) -> Vec<String> {
+    let mut only: Vec<String> = Vec::new();
+    for name in raw.unwrap_or("").split(',') {
+        let name = name.trim();
+        if !name.is_empty() && !only.iter().any(|n| n == name) {
+            only.push(name.to_string());
+        }
+    }
+    only
 }
 
 /// Query string of the template listing; unknown parameters are refused, not ignored.

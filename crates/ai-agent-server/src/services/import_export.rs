@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use mcp_model::api::{ImportError, ImportResult, Template, TemplateList};
+use mcp_model::api::{ExportList, ImportError, ImportResult, Template, TemplateList};
 use mcp_model::formats::{self, ExportServer, Format};
 use mcp_model::{ServerConfig, templates};
 use serde_json::json;
@@ -27,18 +27,6 @@ use crate::repository::{self};
 
 /// The audit action of each imported server.
 pub const IMPORT_ACTION: &str = "mcp_server_import";
-
-/// The client's name, as the spec's default description says it.
-fn client_name(format: Format) -> &'static str {
-    match format {
-        Format::ClaudeDesktop => "Claude Desktop",
-        Format::ClaudeCode => "Claude Code",
-        Format::Cursor => "Cursor",
-        Format::Vscode => "VS Code",
-        Format::Windsurf => "Windsurf",
-        Format::Zed => "Zed",
-    }
-}
 
 fn summary(imported: usize, skipped: usize, errors: usize) -> String {
     format!("Imported {imported}, skipped {skipped}, errors {errors}")
@@ -76,8 +64,10 @@ pub fn import(
             .and_then(|mut req| {
                 let from_file = req.description.is_some();
                 if !from_file {
-                    req.description =
-                        Some(format!("Imported from {} config", client_name(file_format)));
+                    req.description = Some(format!(
+                        "Imported from {} config",
+                        file_format.descriptor().display
+                    ));
                 }
                 let mut new = validate_create(actor, req)?;
                 // Sealed now, outside the transaction, under a fresh id; an
@@ -182,11 +172,13 @@ pub fn import(
     })
 }
 
-/// An export: the file's text, and the `server.KEY` secrets it withholds.
+/// An export: the file's text, the `server.KEY` secrets it withholds, and
+/// the servers the client cannot take, with why.
 #[derive(Debug, Clone)]
 pub struct Exported {
     pub body: String,
     pub withheld: Vec<String>,
+    pub skipped: Vec<(String, String)>,
 }
 
 /// The placeholder written in place of a secret the caller may not see:
@@ -206,18 +198,18 @@ fn placeholder(key: &str) -> String {
     format!("${{{var}}}")
 }
 
-/// Writes the caller's enabled servers (and, with `include_global`, the
-/// enabled global servers they do not shadow) as `format`'s config file.
-/// The caller's own secrets are written as they are; those of a global server
-/// owned by someone else are replaced by placeholders and listed.
-pub fn export(
+/// The caller's enabled servers (and, with `include_global`, the enabled
+/// global servers they do not shadow), sorted by name, `only` those when it
+/// names any. The caller's own secrets are given as they are; those of a
+/// global server owned by someone else are replaced by placeholders and
+/// listed.
+pub fn exportable(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
     include_global: bool,
-    format: Format,
     only: &[String],
-) -> Result<Exported, AppError> {
+) -> Result<ExportList, AppError> {
     let me = actor.id_str();
     let rows = db.read(|conn| {
         Ok(repository::servers::list_exportable(
@@ -268,10 +260,32 @@ pub fn export(
             config,
         });
     }
+    servers.sort_by(|a, b| a.name.cmp(&b.name));
     withheld.sort();
+    Ok(ExportList { servers, withheld })
+}
+
+/// [`exportable`] written as `format`'s config file.
+pub fn export(
+    db: &Database,
+    key: &SecretKey,
+    actor: &Actor,
+    include_global: bool,
+    format: Format,
+    only: &[String],
+) -> Result<Exported, AppError> {
+    if !format.descriptor().writable {
+        return Err(AppError::BadRequest(format!(
+            "cannot export as {format}: {} is a format servers are read from only",
+            format.descriptor().display
+        )));
+    }
+    let list = exportable(db, key, actor, include_global, only)?;
+    let rendered = formats::render(format, &list.servers).map_err(AppError::BadRequest)?;
     Ok(Exported {
-        body: formats::render(format, &servers),
-        withheld,
+        body: rendered.text,
+        withheld: list.withheld,
+        skipped: rendered.skipped,
     })
 }
 

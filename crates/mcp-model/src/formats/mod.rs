@@ -1,7 +1,9 @@
 //! The config files of MCP clients (Claude Desktop, Claude Code, Cursor, VS
-//! Code, Windsurf, Zed): reading them into create requests and writing our
-//! servers back out in each client's shape. Pure functions over text, so the
-//! server and the CLI read and write files by the same rules.
+//! Code, Windsurf, Zed, Gemini CLI, Codex) and the MCP Registry's
+//! `server.json`: reading them into create requests, writing our servers out
+//! in each client's shape, and editing a client's file in place. Pure
+//! functions over text, so the server and the CLI read and write files by the
+//! same rules; what differs per client is in its descriptor (`clients/`).
 //!
 //! Reading is lenient about layout: every client's wrapper key is looked for
 //! whatever the format, because real files mix them up (a `servers` key in a
@@ -9,9 +11,13 @@
 //! per client, stable key order, so that exporting the same servers twice
 //! gives the same bytes.
 
+pub mod client;
+mod clients;
+pub mod edit;
 mod entry;
 mod jsonc;
 mod render;
+mod toml;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -21,17 +27,18 @@ use serde_json::{Map, Value};
 
 use crate::api::{CreateServer, IgnoredField};
 
+pub use client::{Descriptor, Scope};
 pub use entry::looks_like_server;
-pub use render::{ExportServer, render};
+pub use render::{ExportServer, Rendered, render};
 
-/// An MCP client whose config file we read and write.
+/// A file format we read, and (all but `server.json`) write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(rename_all = "kebab-case"))]
 pub enum Format {
     /// `claude_desktop_config.json`: `{"mcpServers": {...}}`, `type` only for remote servers.
     ClaudeDesktop,
-    /// `.mcp.json`: `mcpServers` with an explicit `type` on every entry.
+    /// `~/.claude.json` or `.mcp.json`: `mcpServers` (and `projects.<dir>.mcpServers`), an explicit `type` on every entry.
     ClaudeCode,
     /// `.cursor/mcp.json`: the Claude Desktop shape.
     Cursor,
@@ -41,34 +48,46 @@ pub enum Format {
     Windsurf,
     /// Zed `settings.json`: `context_servers`.
     Zed,
+    /// Gemini CLI `settings.json`: `mcpServers`, remote servers by `url` and `type` (or `httpUrl`).
+    Gemini,
+    /// Codex `config.toml`: `[mcp_servers.NAME]` tables.
+    Codex,
+    /// The MCP Registry's `server.json` (read only).
+    ServerJson,
 }
 
 impl Format {
     /// Every format, for parsing names and for messages listing the accepted ones.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 9] = [
         Format::ClaudeDesktop,
         Format::ClaudeCode,
         Format::Cursor,
         Format::Vscode,
         Format::Windsurf,
         Format::Zed,
+        Format::Gemini,
+        Format::Codex,
+        Format::ServerJson,
     ];
+
+    /// What differs about this format: paths, spelling, references.
+    pub fn descriptor(self) -> &'static Descriptor {
+        clients::descriptor(self)
+    }
 
     /// The name of the `format` parameter and of `ImportResult::format`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Format::ClaudeDesktop => "claude-desktop",
-            Format::ClaudeCode => "claude-code",
-            Format::Cursor => "cursor",
-            Format::Vscode => "vscode",
-            Format::Windsurf => "windsurf",
-            Format::Zed => "zed",
-        }
+        self.descriptor().name
     }
 
     /// The names accepted by `format=`, for messages.
     pub fn names() -> String {
         Format::ALL.map(Format::as_str).join(", ")
+    }
+
+    /// The formats that are MCP clients with config files of their own.
+    pub fn clients() -> impl Iterator<Item = Format> {
+        Format::ALL.into_iter().filter(|f| f.descriptor().writable)
     }
 }
 
@@ -85,12 +104,9 @@ impl FromStr for Format {
         let lower = s.to_ascii_lowercase().replace('_', "-");
         Format::ALL
             .into_iter()
-            .find(|f| f.as_str() == lower)
-            .or(match lower.as_str() {
-                "claude" | "claudedesktop" => Some(Format::ClaudeDesktop),
-                "claudecode" => Some(Format::ClaudeCode),
-                "vs-code" => Some(Format::Vscode),
-                _ => None,
+            .find(|f| {
+                let d = f.descriptor();
+                d.name == lower || d.aliases.contains(&lower.as_str())
             })
             .ok_or_else(|| {
                 format!(
@@ -129,6 +145,50 @@ const MCP_SERVERS: &str = "mcpServers";
 const SERVERS: &str = "servers";
 const CONTEXT_SERVERS: &str = "context_servers";
 const MCP: &str = "mcp";
+const MCP_SERVERS_TOML: &str = "mcp_servers";
+const PROJECTS: &str = "projects";
+
+/// Whether text is TOML rather than JSON: JSON files start with `{` (or a
+/// comment); a TOML file starts with a key or a `[table]`.
+fn is_toml(text: &str) -> bool {
+    let first = text.trim_start().chars().next();
+    !matches!(first, None | Some('{' | '/')) && toml::parse_doc(text).is_ok()
+}
+
+/// A Codex file as JSON, its entries in the shared spelling.
+fn codex_root(text: &str) -> Result<Value, FileError> {
+    let doc =
+        toml::parse_doc(text).map_err(|e| FileError(format!("the file is not valid TOML: {e}")))?;
+    let mut root = toml::table_to_json(doc.as_table());
+    if let Some(Value::Object(servers)) = root.get_mut(MCP_SERVERS_TOML) {
+        for v in servers.values_mut() {
+            *v = clients::codex::to_common(v);
+        }
+    }
+    Ok(root)
+}
+
+/// The servers of an MCP Registry `server.json`.
+fn server_json_file(top: &Map<String, Value>) -> ParsedFile {
+    let mut entries = Vec::new();
+    let mut ignored = Vec::new();
+    for (name, value) in clients::read_server_json(top) {
+        let request = value.and_then(|v| {
+            let mapped = entry::map_entry(&name, &v);
+            ignored.extend(mapped.ignored.into_iter().map(|field| IgnoredField {
+                name: name.clone(),
+                field,
+            }));
+            mapped.request
+        });
+        entries.push(Entry { name, request });
+    }
+    ParsedFile {
+        format: Format::ServerJson,
+        entries,
+        ignored,
+    }
+}
 
 /// Where a file keeps (some of) its servers.
 struct ServerMap<'a> {
@@ -157,18 +217,31 @@ impl ServerMap<'_> {
 /// holds no server map at all is an error as a whole.
 pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (root, dups) = jsonc::parse(text)
-        .map_err(|e| FileError(format!("the file is not valid JSON or JSONC: {e}")))?
-        .ok_or_else(|| FileError("the file is empty".into()))?;
+    let toml = match format {
+        Some(f) => f.descriptor().syntax == client::Syntax::Toml,
+        None => is_toml(text),
+    };
+    let (root, dups) = if toml {
+        (codex_root(text)?, Vec::new())
+    } else {
+        jsonc::parse(text)
+            .map_err(|e| FileError(format!("the file is not valid JSON or JSONC: {e}")))?
+            .ok_or_else(|| FileError("the file is empty".into()))?
+    };
     let Value::Object(top) = &root else {
         return Err(FileError(format!(
             "expected a JSON object at the top level, found {}",
             kind(&root)
         )));
     };
+    if format == Some(Format::ServerJson)
+        || (format.is_none() && clients::server_json::looks_like(top))
+    {
+        return Ok(server_json_file(top));
+    }
 
     let mut maps = Vec::new();
-    for key in [MCP_SERVERS, SERVERS, CONTEXT_SERVERS] {
+    for key in [MCP_SERVERS, SERVERS, CONTEXT_SERVERS, MCP_SERVERS_TOML] {
         match top.get(key) {
             None => {}
             Some(Value::Object(o)) => maps.push(ServerMap {
@@ -187,8 +260,20 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
             }
         }
     }
+    // `~/.claude.json` keeps each project's private servers under its path.
+    if let Some(Value::Object(projects)) = top.get(PROJECTS) {
+        for (dir, project) in projects {
+            if let Some(Value::Object(o)) = project.get(MCP_SERVERS) {
+                maps.push(ServerMap {
+                    path: vec![PROJECTS.into(), dir.clone(), MCP_SERVERS.into()],
+                    items: Items::Object(o),
+                });
+            }
+        }
+    }
     // VS Code's settings.json nests `servers` under `mcp`; some files use
-    // `mcp` itself as the server map.
+    // `mcp` itself as the server map. Gemini CLI's `mcp` holds settings
+    // (`allowed`, `excluded`), which are not servers.
     if let Some(Value::Object(mcp)) = top.get(MCP) {
         match mcp.get(SERVERS) {
             Some(Value::Object(o)) => maps.push(ServerMap {
@@ -199,10 +284,11 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
                 path: vec![MCP.into(), SERVERS.into()],
                 items: Items::Array(a),
             }),
-            _ => maps.push(ServerMap {
+            _ if is_flat_map(mcp) => maps.push(ServerMap {
                 path: vec![MCP.into()],
                 items: Items::Object(mcp),
             }),
+            _ => {}
         }
     }
     let wrapped = !maps.is_empty();
@@ -212,9 +298,11 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
             items: Items::Object(top),
         });
     }
-    if maps.is_empty() && format != Some(Format::Zed) {
+    // Zed's, Gemini CLI's and Codex's files are general settings files: one
+    // without servers holds none.
+    if maps.is_empty() && !matches!(format, Some(Format::Zed | Format::Gemini | Format::Codex)) {
         return Err(FileError(
-            "no MCP server map found: expected 'mcpServers' (Claude Desktop, Claude Code, Cursor, Windsurf), 'servers' (VS Code) or 'context_servers' (Zed)".into(),
+            "no MCP server map found: expected 'mcpServers' (Claude Desktop, Claude Code, Cursor, Windsurf, Gemini CLI), 'servers' (VS Code), 'context_servers' (Zed) or [mcp_servers] (Codex)".into(),
         ));
     }
 
@@ -292,8 +380,22 @@ fn is_flat_map(top: &Map<String, Value>) -> bool {
 }
 
 fn detect(top: &Map<String, Value>, wrapped: bool) -> Format {
+    let gemini_settings = top
+        .get(MCP)
+        .is_some_and(|m| m.get("allowed").is_some() || m.get("excluded").is_some());
     if top.contains_key(CONTEXT_SERVERS) {
         Format::Zed
+    } else if top.contains_key(MCP_SERVERS_TOML) {
+        Format::Codex
+    } else if top.contains_key(PROJECTS) {
+        Format::ClaudeCode
+    } else if gemini_settings
+        || top
+            .get(MCP_SERVERS)
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.values().any(|v| v.get("httpUrl").is_some()))
+    {
+        Format::Gemini
     } else if top.contains_key(SERVERS) || top.get(MCP).is_some_and(|m| m.get(SERVERS).is_some()) {
         Format::Vscode
     } else if let Some(Value::Object(m)) = top.get(MCP_SERVERS) {

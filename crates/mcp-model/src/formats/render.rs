@@ -1,67 +1,25 @@
-//! Writing servers in each client's shape: pretty JSON, servers sorted by
+//! Writing servers as a whole client file: servers sorted by
 //! name, keys in a fixed order, a trailing newline — the same servers always
 //! give the same bytes.
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::Format;
+use super::client::{Syntax, Vars};
+use super::edit::{self, Change};
 use crate::{ServerConfig, ServerType};
 
 /// A server to write: its name, type and config (with whatever secret
 /// values, real or placeholders, the caller decided to show).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportServer {
     pub name: String,
     pub server_type: ServerType,
     pub config: ServerConfig,
-}
-
-fn string_map(m: &BTreeMap<String, String>) -> Value {
-    Value::Object(
-        m.iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect(),
-    )
-}
-
-/// How each client spells the entry of one server.
-fn entry(format: Format, s: &ExportServer) -> Value {
-    let mut o = Map::new();
-    match &s.config {
-        ServerConfig::Stdio(c) => {
-            match format {
-                Format::ClaudeCode | Format::Vscode => {
-                    o.insert("type".into(), json!("stdio"));
-                }
-                Format::Zed => {
-                    o.insert("source".into(), json!("custom"));
-                }
-                Format::ClaudeDesktop | Format::Cursor | Format::Windsurf => {}
-            }
-            o.insert("command".into(), json!(c.command));
-            o.insert("args".into(), json!(c.args));
-            o.insert("env".into(), string_map(&c.env));
-        }
-        ServerConfig::Remote(c) => {
-            match format {
-                // Windsurf and Zed tell the transport themselves.
-                Format::Windsurf => {
-                    o.insert("serverUrl".into(), json!(c.url));
-                }
-                Format::Zed => {
-                    o.insert("url".into(), json!(c.url));
-                }
-                _ => {
-                    o.insert("type".into(), json!(s.server_type.as_str()));
-                    o.insert("url".into(), json!(c.url));
-                }
-            }
-            o.insert("headers".into(), string_map(&c.headers));
-        }
-    }
-    Value::Object(o)
 }
 
 /// The `${input:ID}` references in a string.
@@ -114,28 +72,51 @@ fn vscode_inputs(servers: &[&ExportServer]) -> Value {
     )
 }
 
-/// Writes `servers` as `format`'s config file.
-pub fn render(format: Format, servers: &[ExportServer]) -> String {
+/// A whole file written: its text, and the servers the client cannot take,
+/// with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub text: String,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Writes `servers` as `format`'s config file (an error for a format that is
+/// read only).
+pub fn render(format: Format, servers: &[ExportServer]) -> Result<Rendered, String> {
+    let d = format.descriptor();
+    if !d.writable {
+        return Err(format!("{} is read only: it cannot be exported", d.display));
+    }
     let mut sorted: Vec<&ExportServer> = servers.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let map: Map<String, Value> = sorted
-        .iter()
-        .map(|s| (s.name.clone(), entry(format, s)))
-        .collect();
-    let mut root = Map::new();
-    match format {
-        Format::ClaudeDesktop | Format::ClaudeCode | Format::Cursor | Format::Windsurf => {
-            root.insert("mcpServers".into(), Value::Object(map));
-        }
-        Format::Vscode => {
-            root.insert("servers".into(), Value::Object(map));
-            root.insert("inputs".into(), vscode_inputs(&sorted));
-        }
-        Format::Zed => {
-            root.insert("context_servers".into(), Value::Object(map));
+    let mut map = Map::new();
+    let mut skipped = Vec::new();
+    let mut kept = Vec::new();
+    for s in sorted {
+        match (d.entry)(s, &Vars::new()) {
+            Ok(v) => {
+                map.insert(s.name.clone(), v);
+                kept.push(s);
+            }
+            Err(why) => skipped.push((s.name.clone(), why)),
         }
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
-    text.push('\n');
-    text
+    let section: Vec<String> = d.section.iter().map(|k| k.to_string()).collect();
+    let text = if d.syntax == Syntax::Toml && map.is_empty() {
+        // An empty table rather than an empty file, which says nothing of its format.
+        format!("[{}]\n", d.section.join("."))
+    } else if d.syntax == Syntax::Toml {
+        let changes: Vec<Change> = map.into_iter().map(|(k, v)| Change::Put(k, v)).collect();
+        edit::apply(format, None, &section, &changes).map_err(|e| e.0)?
+    } else {
+        let mut root = Map::new();
+        root.insert(d.section[0].into(), Value::Object(map));
+        if format == Format::Vscode {
+            root.insert("inputs".into(), vscode_inputs(&kept));
+        }
+        let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+        text.push('\n');
+        text
+    };
+    Ok(Rendered { text, skipped })
 }

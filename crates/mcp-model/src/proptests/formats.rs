@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::{any_json, raw_remote, raw_stdio, typed_raw};
 use crate::config::normalize;
+use crate::formats::client::Syntax;
 use crate::formats::{ExportServer, Format, ParsedFile, parse, render};
 use crate::{ServerConfig, ServerType};
 
@@ -130,7 +131,8 @@ fn export(servers: &BTreeMap<String, (ServerType, ServerConfig)>) -> Vec<ExportS
         .collect()
 }
 
-/// Windsurf and Zed have no way to say sse: their remote servers read back as http.
+/// Windsurf and Zed have no way to say sse: their remote servers read back
+/// as http. Codex has no SSE transport: its export leaves them out.
 fn as_written(
     f: Format,
     servers: &BTreeMap<String, (ServerType, ServerConfig)>,
@@ -138,6 +140,7 @@ fn as_written(
     let lossy = matches!(f, Format::Windsurf | Format::Zed);
     servers
         .iter()
+        .filter(|(_, (t, _))| !(f == Format::Codex && *t == ServerType::Sse))
         .map(|(n, (t, c))| {
             let t = if lossy && *t == ServerType::Sse {
                 ServerType::Http
@@ -153,7 +156,8 @@ fn round_trip(text: &str) -> Result<(), TestCaseError> {
     let Ok(first) = parse(text, None) else {
         return Ok(());
     };
-    for f in Format::ALL {
+    // A hint of another syntax (Codex's TOML) or of server.json reads another kind of file.
+    for f in Format::clients().filter(|f| f.descriptor().syntax != Syntax::Toml) {
         let p = parse(text, Some(f)).expect("a format hint never fails a file that parses");
         prop_assert_eq!(
             &p.entries,
@@ -161,8 +165,12 @@ fn round_trip(text: &str) -> Result<(), TestCaseError> {
             "the hint {} changed the entries",
             f
         );
-        let servers = accepted(&p);
-        let out = render(f, &export(&servers));
+    }
+    for f in Format::clients() {
+        let servers = accepted(&first);
+        let out = render(f, &export(&servers))
+            .expect("a client format renders")
+            .text;
         let back = parse(&out, Some(f)).expect("a rendered file parses");
         prop_assert_eq!(back.format, f);
         prop_assert!(
@@ -189,7 +197,7 @@ fn round_trip(text: &str) -> Result<(), TestCaseError> {
             out
         );
         prop_assert_eq!(
-            render(f, &export(&again)),
+            render(f, &export(&again)).expect("renders").text,
             out.clone(),
             "{} is not stable",
             f
