@@ -508,7 +508,10 @@ both_backends!(every_format_round_trips);
 async fn every_format_round_trips(b: Backend) {
     let w = World::new(b).await;
     populate(&w.alice).await;
-    for (i, format) in mcp_model::formats::Format::ALL.into_iter().enumerate() {
+    // The JSON clients; Codex's TOML is checked in mcp-model's tests.
+    let json_clients = mcp_model::formats::Format::clients()
+        .filter(|f| f.descriptor().syntax != mcp_model::formats::client::Syntax::Toml);
+    for (i, format) in json_clients.enumerate() {
         let f = format.as_str();
         let first = export(&w.alice, Some(f), false).await;
         let parsed: Value = serde_json::from_str(&first).unwrap();
@@ -534,7 +537,12 @@ async fn every_format_round_trips(b: Backend) {
         let r = import(&empty, &first, None, false).await;
         assert_eq!(r.imported.len(), 4, "{f}: {r:?}");
         assert!(r.errors.is_empty(), "{f}: {r:?}");
-        let detected = if f == "cursor" { "claude-desktop" } else { f };
+        // Cursor's and Gemini CLI's files are in Claude Desktop's shape.
+        let detected = if matches!(f, "cursor" | "gemini") {
+            "claude-desktop"
+        } else {
+            f
+        };
         assert_eq!(r.format, detected, "{f}: detected");
         let second = export(&empty, Some(f), false).await;
         assert_eq!(second, first, "{f}: round trip");
@@ -792,10 +800,11 @@ async fn real_corpus(b: Backend) {
     let mut n = 0;
     for format in mcp_model::formats::Format::ALL {
         let f = format.as_str();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(f))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        // A format the corpus has no files of yet is not an error.
+        let Ok(listing) = std::fs::read_dir(dir.join(f)) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = listing.map(|e| e.unwrap().path()).collect();
         files.sort();
         for path in files {
             n += 1;
@@ -839,13 +848,15 @@ async fn real_corpus(b: Backend) {
         refused_names,
         [
             "claude-desktop/012.json",
+            // Its `mcp` maps names to bare URLs: settings, not servers.
+            "claude-desktop/044.json",
             "cursor/003.json",
             "cursor/030.json",
             "vscode/036.json"
         ]
     );
     for (name, detail) in &refused {
-        let expected = if name == "cursor/003.json" {
+        let expected = if name == "cursor/003.json" || name == "claude-desktop/044.json" {
             "no MCP server map found"
         } else {
             "the file is not valid JSON or JSONC"
@@ -854,7 +865,7 @@ async fn real_corpus(b: Backend) {
     }
     let expected: Counts = [
         ("claude-code", (60, 0, 140, 7)),
-        ("claude-desktop", (59, 1, 128, 9)),
+        ("claude-desktop", (58, 2, 128, 4)),
         ("cursor", (29, 2, 53, 4)),
         ("vscode", (49, 1, 94, 9)),
         ("windsurf", (9, 0, 35, 1)),

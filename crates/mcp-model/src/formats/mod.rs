@@ -148,13 +148,6 @@ const MCP: &str = "mcp";
 const MCP_SERVERS_TOML: &str = "mcp_servers";
 const PROJECTS: &str = "projects";
 
-/// Whether text is TOML rather than JSON: JSON files start with `{` (or a
-/// comment); a TOML file starts with a key or a `[table]`.
-fn is_toml(text: &str) -> bool {
-    let first = text.trim_start().chars().next();
-    !matches!(first, None | Some('{' | '/')) && toml::parse_doc(text).is_ok()
-}
-
 /// A Codex file as JSON, its entries in the shared spelling.
 fn codex_root(text: &str) -> Result<Value, FileError> {
     let doc =
@@ -217,16 +210,20 @@ impl ServerMap<'_> {
 /// holds no server map at all is an error as a whole.
 pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let toml = match format {
-        Some(f) => f.descriptor().syntax == client::Syntax::Toml,
-        None => is_toml(text),
-    };
-    let (root, dups) = if toml {
-        (codex_root(text)?, Vec::new())
+    // Without a hint, text that is not JSON but is TOML is a Codex file.
+    let json = if format.is_some_and(|f| f.descriptor().syntax == client::Syntax::Toml) {
+        None
     } else {
-        jsonc::parse(text)
+        match jsonc::parse(text) {
+            Err(_) if format.is_none() && toml::parse_doc(text).is_ok() => None,
+            other => Some(other),
+        }
+    };
+    let (root, dups) = match json {
+        None => (codex_root(text)?, Vec::new()),
+        Some(parsed) => parsed
             .map_err(|e| FileError(format!("the file is not valid JSON or JSONC: {e}")))?
-            .ok_or_else(|| FileError("the file is empty".into()))?
+            .ok_or_else(|| FileError("the file is empty".into()))?,
     };
     let Value::Object(top) = &root else {
         return Err(FileError(format!(
