@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use mcp_model::api::{ExportList, ImportError, ImportResult, Template, TemplateList};
+use mcp_model::formats::client::placeholder;
 use mcp_model::formats::{self, ExportServer, Format};
 use mcp_model::{ServerConfig, templates};
 use serde_json::json;
@@ -179,23 +180,6 @@ pub struct Exported {
     pub body: String,
     pub withheld: Vec<String>,
     pub skipped: Vec<(String, String)>,
-}
-
-/// The placeholder written in place of a secret the caller may not see:
-/// `${KEY}`, with a header name turned into a variable name (`X-Api-Key` →
-/// `${X_API_KEY}`) so that clients that expand variables can fill it in.
-fn placeholder(key: &str) -> String {
-    let var: String = key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("${{{var}}}")
 }
 
 /// The caller's enabled servers (and, with `include_global`, the enabled

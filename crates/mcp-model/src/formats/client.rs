@@ -128,6 +128,23 @@ pub fn env_colon(var: &str) -> String {
     format!("${{env:{var}}}")
 }
 
+/// The placeholder of a value someone must fill in: `${KEY}`, with a header
+/// or parameter name turned into a variable name (`X-Api-Key` →
+/// `${X_API_KEY}`) so that clients that expand variables can fill it in.
+pub fn placeholder(key: &str) -> String {
+    let var: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dollar_brace(&var)
+}
+
 /// The variables chosen for a server's secret values when they are written
 /// as references rather than inline, keyed by [`slot_key`].
 pub type Vars = BTreeMap<String, String>;

@@ -8,7 +8,7 @@ use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode};
 use serde_json::{Map, Value};
 
 use super::client::Syntax;
-use super::{FileError, Format, jsonc, toml};
+use super::{FileError, Format, jsonc, kind, toml};
 
 /// One change to a server map.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,10 +16,6 @@ pub enum Change {
     /// Add the entry, or replace the one of that name.
     Put(String, Value),
     Remove(String),
-}
-
-fn kind(v: &Value) -> &'static str {
-    super::kind(v)
 }
 
 /// The whole file as a JSON value (an absent or empty file is `{}`).

@@ -6,7 +6,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::client::{Descriptor, Dirs, EnvRefs, Location, Scope, Syntax, Vars};
+use super::super::client::{
+    Descriptor, Dirs, EnvRefs, Location, Scope, Syntax, Vars, dollar_brace,
+};
 use crate::formats::{ExportServer, Format};
 use crate::{ServerConfig, ServerType};
 
@@ -124,16 +126,19 @@ pub(in crate::formats) fn to_common(raw: &Value) -> Value {
             ("env_http_headers", Value::Object(h)) => {
                 for (name, var) in h {
                     if let Some(var) = var.as_str() {
-                        headers.insert(name.clone(), json!(format!("${{{var}}}")));
+                        headers.insert(name.clone(), json!(dollar_brace(var)));
                     }
                 }
             }
             ("bearer_token_env_var", Value::String(var)) => {
-                headers.insert("Authorization".into(), json!(format!("Bearer ${{{var}}}")));
+                headers.insert(
+                    "Authorization".into(),
+                    json!(format!("Bearer {}", dollar_brace(var))),
+                );
             }
             ("env_vars", Value::Array(vars)) => {
                 for var in vars.iter().filter_map(Value::as_str) {
-                    env.insert(var.to_string(), json!(format!("${{{var}}}")));
+                    env.insert(var.to_string(), json!(dollar_brace(var)));
                 }
             }
             ("env", _) => {}

@@ -7,7 +7,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::client::{Descriptor, Dirs, Location, Scope, Syntax, Vars};
+use super::super::client::{
+    Descriptor, Dirs, Location, Scope, Syntax, Vars, dollar_brace, placeholder,
+};
 use crate::formats::{ExportServer, Format};
 
 /// Whether a top-level object is a `server.json` rather than a client file.
@@ -47,17 +49,7 @@ fn input_value(o: &Map<String, Value>, name: &str) -> Option<String> {
     if let Some(d) = text(o, "default", "default").filter(|_| !secret) {
         return Some(d.to_string());
     }
-    let var: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (flag(o, "isRequired", "is_required") || secret).then(|| format!("${{{var}}}"))
+    (flag(o, "isRequired", "is_required") || secret).then(|| placeholder(name))
 }
 
 /// Runtime or package arguments: positional values, and named flags with
@@ -69,7 +61,7 @@ fn arguments(list: Option<&Value>) -> Vec<String> {
         let value = text(a, "value", "value")
             .or_else(|| text(a, "default", "default"))
             .map(str::to_string)
-            .or_else(|| text(a, "valueHint", "value_hint").map(|h| format!("${{{h}}}")));
+            .or_else(|| text(a, "valueHint", "value_hint").map(dollar_brace));
         match text(a, "type", "type") {
             Some("named") => {
                 if let Some(n) = text(a, "name", "name") {
