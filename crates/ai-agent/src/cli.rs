@@ -1,7 +1,13 @@
 //! The command line's grammar. Kept apart from the commands so that
 //! completions and the man page are generated from exactly what is parsed.
 
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use mcp_model::formats::{Format, Scope};
+
+use crate::sync::secrets::Secrets;
 
 /// The exit codes, in the order `docs/cli.md` lists them; shown by `--help`
 /// because scripts branch on them.
@@ -23,7 +29,8 @@ Exit codes:
   6  cannot connect to the server
   7  validation error (the server answered 400/422)
   8  a health check found a server unhealthy
-  9  an import finished with some servers failing";
+  9  an import finished with some servers failing
+  10 a sync left conflicts (entries it would not overwrite)";
 
 #[derive(Debug, Parser)]
 #[command(name = "ai-agent", version, about = "Manage MCP server configurations on an ai-agent server", long_about = LONG_ABOUT)]
@@ -109,6 +116,10 @@ pub(crate) enum McpCommand {
     Import(ImportArgs),
     /// Export your servers as an MCP client config file, to stdout
     Export(ExportArgs),
+    /// Write your servers into an MCP client's own config file, changing nothing else in it
+    Sync(SyncArgs),
+    /// List the MCP client config files on this machine and how far each is from the registry
+    Clients(ClientsArgs),
     /// Show the built-in server templates, or create a server from one
     Templates(TemplatesArgs),
 }
@@ -231,14 +242,84 @@ pub(crate) struct HealthCheckArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
     /// The config file, or - for stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: String,
+    #[arg(value_name = "FILE|-", required_unless_present = "from")]
+    pub file: Option<String>,
     /// Replace servers that already exist with the same name
     #[arg(long = "override")]
     pub override_existing: bool,
     /// The file's format (detected when absent), e.g. claude-desktop, vscode
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", conflicts_with = "from")]
     pub format: Option<String>,
+    /// Read the client's own config files instead of FILE: every scope it
+    /// has for this project (what the client itself runs here), or --scope's
+    #[arg(long, value_name = "CLIENT", value_parser = client_parser(), conflicts_with = "file")]
+    pub from: Option<Format>,
+    #[command(flatten)]
+    pub place: PlaceArgs,
+}
+
+/// Which of a client's files.
+#[derive(Debug, Args)]
+pub(crate) struct PlaceArgs {
+    /// The client's user-wide file, a project's shared one, or the user's
+    /// private settings for a project
+    #[arg(long, value_name = "SCOPE", value_parser = scope_parser())]
+    pub scope: Option<Scope>,
+    /// The project of the project and local scopes [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SyncArgs {
+    /// The client whose file to write
+    #[arg(long, value_name = "CLIENT", value_parser = client_parser())]
+    pub client: Format,
+    #[command(flatten)]
+    pub place: PlaceArgs,
+    /// Write this file instead of the client's default one for the scope
+    #[arg(long, value_name = "FILE")]
+    pub path: Option<PathBuf>,
+    /// Show the change as a unified diff (secrets masked) and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove entries an earlier sync wrote whose servers are gone (never your own entries)
+    #[arg(long)]
+    pub prune: bool,
+    /// Overwrite or prune entries sync did not write or that were edited by hand
+    #[arg(long)]
+    pub force: bool,
+    /// Only these servers (comma-separated names)
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub servers: Vec<String>,
+    /// Leave out global servers
+    #[arg(long)]
+    pub no_global: bool,
+    /// Write your secret values, or references to environment variables that
+    /// the client expands [default: env for the project scope, else inline]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub secrets: Option<Secrets>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ClientsArgs {
+    /// The project whose project and local files to look at [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+/// `--client`: the clients sync can write, with their aliases.
+fn client_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    let values = Format::clients().map(|f| {
+        let d = f.descriptor();
+        PossibleValue::new(d.name).aliases(d.aliases.iter().copied())
+    });
+    PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
+}
+
+fn scope_parser() -> impl clap::builder::TypedValueParser<Value = Scope> {
+    PossibleValuesParser::new([Scope::User, Scope::Project, Scope::Local].map(Scope::as_str))
+        .try_map(|s| s.parse::<Scope>())
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use mcp_model::api::{
-    AuditList, CreateServer, ErrorBody, HealthCheckResult, ImportResult, McpServer, Me, ServerList,
-    TemplateList, UpdateServer, WITHHELD_HEADER,
+    AuditList, CreateServer, ErrorBody, ExportList, HealthCheckResult, ImportResult, McpServer, Me,
+    ServerList, TemplateList, UpdateServer, WITHHELD_HEADER,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -287,12 +287,9 @@ impl Client {
 
     /// The body is the client config file itself, not JSON of ours; see [`Export`].
     pub async fn export(&self, p: &ExportParams) -> Result<Export> {
-        let mut q: Vec<(&str, String)> = vec![("include_global", p.include_global.to_string())];
+        let mut q = export_query(p.include_global, &p.servers);
         if let Some(f) = &p.format {
             q.push(("format", f.clone()));
-        }
-        if !p.servers.is_empty() {
-            q.push(("servers", p.servers.join(",")));
         }
         let resp = self
             .send(
@@ -319,6 +316,20 @@ impl Client {
         Ok(Export { body, withheld })
     }
 
+    /// The servers an export would write, as data (what `sync` merges).
+    pub async fn export_list(
+        &self,
+        include_global: bool,
+        servers: &[String],
+    ) -> Result<ExportList> {
+        let q = export_query(include_global, servers);
+        self.json(
+            self.request(Method::GET, &["mcp-servers", "export", "servers"])
+                .query(&q),
+        )
+        .await
+    }
+
     /// All templates, or only `name` (a 404 names the known ones).
     pub async fn templates(&self, name: Option<&str>) -> Result<TemplateList> {
         let mut req = self.request(Method::GET, &["mcp-servers", "templates"]);
@@ -336,6 +347,15 @@ impl Client {
         }
         self.json(req).await
     }
+}
+
+/// The parameters both exports take.
+fn export_query(include_global: bool, servers: &[String]) -> Vec<(&'static str, String)> {
+    let mut q = vec![("include_global", include_global.to_string())];
+    if !servers.is_empty() {
+        q.push(("servers", servers.join(",")));
+    }
+    q
 }
 
 fn reveal_query(req: RequestBuilder, reveal: bool) -> RequestBuilder {

@@ -3,7 +3,6 @@
 //! default URL. The file holds a token, so it is written readable by its
 //! owner only.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -51,38 +50,10 @@ pub fn load(path: &Path) -> CliResult<StoredConfig> {
 
 /// Writes the settings atomically (temp file + rename) with mode 0600.
 pub fn save(path: &Path, config: &StoredConfig) -> CliResult<()> {
-    let fail = |what: &str, e: std::io::Error| {
-        CliError::generic(format!("cannot {what} {}: {e}", path.display()))
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
-    }
-    let text = serde_json::to_string_pretty(config)
+    let mut text = serde_json::to_string_pretty(config)
         .map_err(|e| CliError::generic(format!("cannot encode the config: {e}")))?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&tmp).map_err(|e| fail("write", e))?;
-    #[cfg(unix)]
-    {
-        // The mode of open() only applies to new files.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| fail("protect", e))?;
-    }
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.write_all(b"\n"))
-        .and_then(|()| file.sync_all())
-        .map_err(|e| fail("write", e))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| fail("write", e))
+    text.push('\n');
+    crate::files::write_private(path, &text)
 }
 
 /// Removes the settings file; whether there was one.

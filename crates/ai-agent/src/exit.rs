@@ -19,6 +19,7 @@ pub enum Code {
     Validation = 7,
     Unhealthy = 8,
     PartialImport = 9,
+    SyncConflict = 10,
 }
 
 impl Code {

@@ -8,5 +8,7 @@ pub mod client;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod files;
 pub mod output;
 pub mod prompt;
+pub mod sync;

@@ -7,6 +7,7 @@ mod health;
 pub mod meta;
 mod servers;
 mod suggest;
+mod sync;
 mod templates;
 mod transfer;
 
@@ -92,6 +93,8 @@ async fn mcp(ctx: &Ctx, cmd: McpCommand) -> CliResult {
         McpCommand::Tools(a) => health::tools(ctx, &a.server).await,
         McpCommand::Import(a) => transfer::import(ctx, &a).await,
         McpCommand::Export(a) => transfer::export(ctx, &a).await,
+        McpCommand::Sync(a) => sync::sync(ctx, &a).await,
+        McpCommand::Clients(a) => sync::clients(ctx, &a).await,
         McpCommand::Templates(a) => templates::templates(ctx, &a).await,
     }
 }

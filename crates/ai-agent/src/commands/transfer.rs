@@ -2,24 +2,38 @@
 //! server made it, so `ai-agent mcp export | ai-agent mcp import -` round-trips.
 
 use std::io::Read;
+use std::path::PathBuf;
 
 use mcp_model::api::ImportResult;
+use mcp_model::formats::edit::{self, Change};
+use mcp_model::formats::{Format, Scope};
+use serde::Serialize;
 
 use super::{Ctx, ok};
 use crate::cli::{ExportArgs, ImportArgs};
 use crate::client::ExportParams;
 use crate::exit::{CliError, CliResult, Code};
+use crate::files;
+use crate::sync;
 
 pub(crate) async fn import(ctx: &Ctx, a: &ImportArgs) -> CliResult {
-    let bytes = if a.file == "-" {
+    let file = match (&a.from, &a.file) {
+        (Some(format), _) => return import_from(ctx, a, *format).await,
+        (None, Some(file)) => file,
+        (None, None) => {
+            return Err(CliError::usage(
+                "give a FILE, - for stdin, or --from CLIENT",
+            ));
+        }
+    };
+    let bytes = if file == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
             .map_err(|e| CliError::generic(format!("cannot read stdin: {e}")))?;
         buf
     } else {
-        std::fs::read(&a.file)
-            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", a.file)))?
+        std::fs::read(file).map_err(|e| CliError::usage(format!("cannot read {file}: {e}")))?
     };
     let r = ctx
         .client()?
@@ -34,6 +48,92 @@ pub(crate) async fn import(ctx: &Ctx, a: &ImportArgs) -> CliResult {
         ok()
     } else {
         eprintln!("{}", partial_line(&r));
+        Ok(Code::PartialImport)
+    }
+}
+
+/// One client file read by `import --from` and what its import did.
+#[derive(Debug, Serialize)]
+struct FromFile {
+    scope: &'static str,
+    path: PathBuf,
+    result: ImportResult,
+}
+
+/// `import --from CLIENT`: the server map of each of the client's files,
+/// sent on its own (not the whole file: `~/.claude.json`'s user scope is not
+/// its projects'). Without `--scope`, every scope the client has here, the
+/// one the client lets win sent so that it wins here too: first without
+/// `--override` (later names are skipped), last with it.
+async fn import_from(ctx: &Ctx, a: &ImportArgs, format: Format) -> CliResult {
+    let d = format.descriptor();
+    let dirs = sync::dirs(a.place.project.as_deref())?;
+    let mut scopes: Vec<Scope> = match a.place.scope {
+        Some(s) => vec![s],
+        None => d.scopes.to_vec(),
+    };
+    scopes.sort();
+    if !a.override_existing {
+        scopes.reverse();
+    }
+    let client = ctx.client()?;
+    let section: Vec<String> = d.section.iter().map(|s| s.to_string()).collect();
+    let mut looked = Vec::new();
+    let mut done = Vec::new();
+    for scope in scopes {
+        let loc = d.location(scope, &dirs).map_err(CliError::usage)?;
+        let file = files::read(&loc.path)?;
+        looked.push(file.path.display().to_string());
+        let Some(text) = &file.text else { continue };
+        let entries = edit::entries(format, text, &loc.section)
+            .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?;
+        if entries.is_empty() && a.place.scope.is_none() {
+            continue;
+        }
+        let puts: Vec<Change> = entries
+            .into_iter()
+            .map(|(k, v)| Change::Put(k, v))
+            .collect();
+        let doc = edit::apply(format, None, &section, &puts)
+            .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?;
+        let result = client
+            .import(doc.into_bytes(), Some(format.as_str()), a.override_existing)
+            .await?;
+        done.push(FromFile {
+            scope: scope.as_str(),
+            path: file.path,
+            result,
+        });
+    }
+    if done.is_empty() {
+        return Err(CliError::new(
+            Code::NotFound,
+            format!(
+                "no {} MCP servers found in {}",
+                d.display,
+                looked.join(", ")
+            ),
+        )
+        .with_hint("give the file itself: ai-agent mcp import FILE"));
+    }
+    if ctx.out.json() {
+        ctx.out.print_json(&done)?;
+    } else {
+        for f in &done {
+            ctx.out
+                .print(&format!("{} ({} scope):", f.path.display(), f.scope))?;
+            ctx.out.print(&ctx.out.import(&f.result))?;
+        }
+    }
+    let partial: Vec<String> = done
+        .iter()
+        .filter(|f| !f.result.errors.is_empty())
+        .map(|f| format!("{} (from {})", partial_line(&f.result), f.path.display()))
+        .collect();
+    if partial.is_empty() {
+        ok()
+    } else {
+        partial.iter().for_each(|l| eprintln!("{l}"));
         Ok(Code::PartialImport)
     }
 }

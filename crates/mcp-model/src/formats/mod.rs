@@ -31,6 +31,42 @@ pub use client::{Descriptor, Scope};
 pub use entry::looks_like_server;
 pub use render::{ExportServer, Rendered, render};
 
+/// Whether two entries of `format`'s server map describe the same server
+/// once read and normalized: `args: []` or none, an explicit `type` or an
+/// implied one, are one server. What sync compares, so that a client
+/// rewriting its own file in its own spelling is not an edit.
+pub fn same_server(format: Format, name: &str, a: &Value, b: &Value) -> bool {
+    let read = |v: &Value| -> Option<(crate::ServerType, crate::ServerConfig, bool)> {
+        let section: Vec<String> = format
+            .descriptor()
+            .section
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let doc = edit::apply(
+            format,
+            None,
+            &section,
+            &[edit::Change::Put(name.into(), v.clone())],
+        )
+        .ok()?;
+        let request = parse(&doc, Some(format))
+            .ok()?
+            .entries
+            .into_iter()
+            .next()?
+            .request
+            .ok()?;
+        let server_type = match request.server_type {
+            Some(t) => t,
+            None => crate::config::infer_server_type(&request.config).ok()??,
+        };
+        let config = crate::config::normalize(server_type, &request.config).ok()?;
+        Some((server_type, config, request.is_enabled))
+    };
+    a == b || matches!((read(a), read(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// A file format we read, and (all but `server.json`) write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -176,3 +176,39 @@ fn toml_edit_changes_only_the_named_tables() {
         "{again}"
     );
 }
+
+#[test]
+fn one_server_in_two_spellings_is_the_same_server() {
+    use crate::formats::same_server;
+    let ours = json!({"type": "stdio", "command": "x", "args": [], "env": {}});
+    assert!(same_server(
+        Format::ClaudeCode,
+        "a",
+        &ours,
+        &json!({"command": "x"})
+    ));
+    assert!(!same_server(
+        Format::ClaudeCode,
+        "a",
+        &ours,
+        &json!({"command": "y"})
+    ));
+    assert!(!same_server(
+        Format::ClaudeCode,
+        "a",
+        &ours,
+        &json!({"command": "x", "disabled": true})
+    ));
+    assert!(!same_server(
+        Format::ClaudeCode,
+        "a",
+        &json!("junk"),
+        &json!(["junk"])
+    ));
+    assert!(same_server(
+        Format::Codex,
+        "a",
+        &json!({"url": "https://x.test/mcp", "bearer_token_env_var": "T"}),
+        &json!({"url": "https://x.test/mcp", "http_headers": {"Authorization": "Bearer ${T}"}})
+    ));
+}
