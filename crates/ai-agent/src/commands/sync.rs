@@ -111,6 +111,10 @@ fn summary(r: &Report, display: &str) -> String {
                 "no longer in the registry; written by an earlier sync, --prune removes it"
                     .to_string(),
             ),
+            Action::Edited => (
+                "*",
+                "kept as you edited it (the registry has not changed it since); --force restores it".to_string(),
+            ),
             Action::Conflict(why) => ("!", format!("left alone: {why}")),
             Action::Skipped(why) => ("x", format!("skipped: {why}")),
         };

@@ -8,7 +8,7 @@ pub mod plan;
 pub mod secrets;
 pub mod state;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use mcp_model::api::ExportList;
@@ -234,16 +234,34 @@ pub fn run(
         }
         None => file.text.as_deref().unwrap_or(""),
     };
-    // The hashes of what the file now holds, as read back.
-    let written = edit::entries(target.format, text, section)
-        .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?;
-    let owned: BTreeMap<String, String> = written
+    // What the file now holds, as read back, is the new record of an entry
+    // that is as the registry has it; an entry left as the user edited it
+    // keeps the record of what sync wrote, so that the edit stays an edit.
+    let written: BTreeMap<String, Value> = edit::entries(target.format, text, section)
+        .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?
+        .into_iter()
+        .collect();
+    let tracked = state.tracked(&file.path, section);
+    let current: BTreeSet<&str> = plan
+        .items
         .iter()
-        .filter(|(name, _)| plan.owned.contains(name))
-        .map(|(name, v)| (name.clone(), plan::entry_hash(v)))
+        .filter(|i| matches!(i.action, Action::Add | Action::Update | Action::Unchanged))
+        .map(|i| i.name.as_str())
+        .collect();
+    let owned: BTreeMap<String, String> = plan
+        .owned
+        .iter()
+        .filter_map(|name| {
+            let hash = if current.contains(name.as_str()) {
+                written.get(name).map(plan::entry_hash)
+            } else {
+                tracked.get(name).cloned()
+            };
+            hash.map(|h| (name.clone(), h))
+        })
         .collect();
     let mode_changed = !owned.is_empty() && state.secrets(&file.path, section) != Some(mode);
-    if owned != state.tracked(&file.path, section) || mode_changed {
+    if owned != tracked || mode_changed {
         state.set(&file.path, section, target.format.as_str(), mode, owned);
         state.save(state_path)?;
     }

@@ -25,6 +25,9 @@ pub enum Action {
     Remove,
     /// Written by an earlier sync, gone from the registry, kept (no `--prune`).
     Stale,
+    /// Edited by hand since sync wrote it, while the registry's server stayed
+    /// as it was then: the edit is kept (`--force` undoes it).
+    Edited,
     /// Left alone: the entry is the user's (`--force` takes it over).
     Conflict(String),
     /// The client cannot take the server.
@@ -142,6 +145,7 @@ pub fn plan(
                 continue;
             }
             Some(have) if untouched(name, have) || opts.force => Action::Update,
+            Some(_) if untouched(name, want) => Action::Edited,
             Some(_) if tracked.contains_key(name) => Action::Conflict(
                 "edited by hand since the last sync; --force overwrites it".into(),
             ),
@@ -358,6 +362,31 @@ mod tests {
         );
         assert_eq!(p.changes.len(), 2, "the user's own entry is never pruned");
         assert!(p.owned.is_empty());
+    }
+
+    #[test]
+    fn an_edit_is_kept_while_the_registry_has_not_changed() {
+        let synced = json!({"command": "x"});
+        let edited = json!({"command": "x", "args": ["--mine"]});
+        let t = tracked(&[("a", &synced)]);
+        let p = plan(
+            &want(&[("a", synced.clone())]),
+            &have(&[("a", edited.clone())]),
+            &t,
+            Options::default(),
+            eq,
+        );
+        assert_eq!(actions(&p), [("a", &Action::Edited)]);
+        assert!(p.changes.is_empty());
+        assert_eq!(p.owned, ["a".to_string()].into());
+        let p = plan(
+            &want(&[("a", json!({"command": "y"}))]),
+            &have(&[("a", edited)]),
+            &t,
+            Options::default(),
+            eq,
+        );
+        assert_eq!(p.conflicts(), 1, "both changed");
     }
 
     #[test]

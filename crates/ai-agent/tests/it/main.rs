@@ -9,5 +9,6 @@ mod health;
 mod meta;
 mod servers;
 mod support;
+mod sync;
 mod templates;
 mod transfer;
