@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod health;
 mod meta;
+mod real_clients;
 mod servers;
 mod support;
 mod sync;
