@@ -58,6 +58,9 @@ _ai__agent() {
             ai__agent__subcmd__help,whoami)
                 cmd="ai__agent__subcmd__help__subcmd__whoami"
                 ;;
+            ai__agent__subcmd__help__subcmd__mcp,clients)
+                cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__clients"
+                ;;
             ai__agent__subcmd__help__subcmd__mcp,create)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__create"
                 ;;
@@ -79,6 +82,9 @@ _ai__agent() {
             ai__agent__subcmd__help__subcmd__mcp,list)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__list"
                 ;;
+            ai__agent__subcmd__help__subcmd__mcp,sync)
+                cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__sync"
+                ;;
             ai__agent__subcmd__help__subcmd__mcp,templates)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__templates"
                 ;;
@@ -87,6 +93,9 @@ _ai__agent() {
                 ;;
             ai__agent__subcmd__help__subcmd__mcp,update)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__update"
+                ;;
+            ai__agent__subcmd__mcp,clients)
+                cmd="ai__agent__subcmd__mcp__subcmd__clients"
                 ;;
             ai__agent__subcmd__mcp,create)
                 cmd="ai__agent__subcmd__mcp__subcmd__create"
@@ -112,6 +121,9 @@ _ai__agent() {
             ai__agent__subcmd__mcp,list)
                 cmd="ai__agent__subcmd__mcp__subcmd__list"
                 ;;
+            ai__agent__subcmd__mcp,sync)
+                cmd="ai__agent__subcmd__mcp__subcmd__sync"
+                ;;
             ai__agent__subcmd__mcp,templates)
                 cmd="ai__agent__subcmd__mcp__subcmd__templates"
                 ;;
@@ -120,6 +132,9 @@ _ai__agent() {
                 ;;
             ai__agent__subcmd__mcp,update)
                 cmd="ai__agent__subcmd__mcp__subcmd__update"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__help,clients)
+                cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__clients"
                 ;;
             ai__agent__subcmd__mcp__subcmd__help,create)
                 cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__create"
@@ -144,6 +159,9 @@ _ai__agent() {
                 ;;
             ai__agent__subcmd__mcp__subcmd__help,list)
                 cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__list"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__help,sync)
+                cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__sync"
                 ;;
             ai__agent__subcmd__mcp__subcmd__help,templates)
                 cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__templates"
@@ -313,8 +331,22 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__help__subcmd__mcp)
-            opts="list create get update delete health-check tools import export templates"
+            opts="list create get update delete health-check tools import export sync clients templates"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__clients)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -411,6 +443,20 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -583,12 +629,50 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__mcp)
-            opts="-o -h --api-url --token --config-file --output --help list create get update delete health-check tools import export templates help"
+            opts="-o -h --api-url --token --config-file --output --help list create get update delete health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__clients)
+            opts="-o -h --project --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -839,8 +923,22 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__mcp__subcmd__help)
-            opts="list create get update delete health-check tools import export templates help"
+            opts="list create get update delete health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__clients)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -964,6 +1062,20 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__templates)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1007,13 +1119,25 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__mcp__subcmd__import)
-            opts="-o -h --override --format --api-url --token --config-file --output --help"
+            opts="-o -h --override --format --from --scope --project --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -W "claude-desktop claude-code cursor vscode windsurf zed gemini codex" -- "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -W "user project local" -- "${cur}"))
+                    return 0
+                    ;;
+                --project)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1057,6 +1181,64 @@ _ai__agent() {
                     ;;
                 --enabled)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__sync)
+            opts="-o -h --client --scope --project --path --dry-run --prune --force --servers --no-global --secrets --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --client)
+                    COMPREPLY=($(compgen -W "claude-desktop claude-code cursor vscode windsurf zed gemini codex" -- "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -W "user project local" -- "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --servers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secrets)
+                    COMPREPLY=($(compgen -W "inline env" -- "${cur}"))
                     return 0
                     ;;
                 --api-url)

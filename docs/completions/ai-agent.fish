@@ -38,23 +38,25 @@ complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "whoami" -d 'Show 
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "create" -d 'Register a new MCP server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "get" -d 'Show one server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "update" -d 'Change a server\'s description, config or state'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "delete" -d 'Delete a server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "tools" -d 'List the tools a server offered at its last health check'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export templates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "get" -d 'Show one server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "update" -d 'Change a server\'s description, config or state'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "clients" -d 'List the MCP client config files on this machine and how far each is from the registry'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l type -d 'Only servers of this type (stdio, sse, http)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l enabled -d 'Only enabled (true) or disabled (false) servers' -r -f -a "true\t''
 false\t''"
@@ -127,6 +129,18 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format (detected when absent), e.g. claude-desktop, vscode' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l from -d 'Read the client\'s own config files instead of FILE: every scope it has for this project (what the client itself runs here), or --scope\'s' -r -f -a "claude-desktop\t''
+claude-code\t''
+cursor\t''
+vscode\t''
+windsurf\t''
+zed\t''
+gemini\t''
+codex\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l scope -d 'The client\'s user-wide file, a project\'s shared one, or the user\'s private settings for a project' -r -f -a "user\t''
+project\t''
+local\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l project -d 'The project of the project and local scopes [default: the current directory]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
@@ -143,6 +157,39 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l no-global -d 'Leave out global servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l client -d 'The client whose file to write' -r -f -a "claude-desktop\t''
+claude-code\t''
+cursor\t''
+vscode\t''
+windsurf\t''
+zed\t''
+gemini\t''
+codex\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l scope -d 'The client\'s user-wide file, a project\'s shared one, or the user\'s private settings for a project' -r -f -a "user\t''
+project\t''
+local\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l project -d 'The project of the project and local scopes [default: the current directory]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l path -d 'Write this file instead of the client\'s default one for the scope' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l servers -d 'Only these servers (comma-separated names)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l secrets -d 'Write your secret values, or references to environment variables that the client expands [default: env for the project scope, else inline]' -r -f -a "inline\t''
+env\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l dry-run -d 'Show the change as a unified diff (secrets masked) and write nothing'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l prune -d 'Remove entries an earlier sync wrote whose servers are gone (never your own entries)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l force -d 'Overwrite or prune entries sync did not write or that were edited by hand'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l no-global -d 'Leave out global servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l project -d 'The project whose project and local files to look at [default: the current directory]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l name -d 'Show only this template' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l server-name -d 'The new server\'s name with --create (default: the template\'s name)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l env -d 'Env var KEY=VALUE for --create; repeatable' -r
@@ -163,6 +210,8 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'List the tools a server offered at its last health check'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "clients" -d 'List the MCP client config files on this machine and how far each is from the registry'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
@@ -212,4 +261,6 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'List the tools a server offered at its last health check'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "clients" -d 'List the MCP client config files on this machine and how far each is from the registry'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
