@@ -32,7 +32,7 @@ pub fn read(path: &Path) -> CliResult<Snapshot> {
                 )));
             }
             return Ok(Snapshot {
-                path: path.to_path_buf(),
+                path: real_parent(path)?,
                 text: None,
             });
         }
@@ -45,6 +45,33 @@ pub fn read(path: &Path) -> CliResult<Snapshot> {
         path: real,
         text: Some(text),
     })
+}
+
+/// Where a file that does not exist yet would be, its nearest existing
+/// directory resolved: the same file must be known by one path whether it
+/// exists or not (`~/.cursor` may be a link into a dotfiles repository).
+fn real_parent(path: &Path) -> CliResult<PathBuf> {
+    let mut rest = Vec::new();
+    let mut dir = path;
+    loop {
+        match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                dir = parent;
+            }
+            _ => return Ok(path.to_path_buf()),
+        }
+        let probe = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        match std::fs::canonicalize(probe) {
+            Ok(real) => return Ok(rest.iter().rev().fold(real, |p, n| p.join(n))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("read", dir, e)),
+        }
+    }
 }
 
 /// Where the previous version of `path` is kept.
@@ -68,18 +95,19 @@ pub fn replace(old: &Snapshot, text: &str, private: bool) -> CliResult<Option<Pa
         ))
         .with_hint("run the command again"));
     }
-    let backup = match &old.text {
-        Some(_) => {
-            let b = backup_path(path);
-            // `copy` carries the mode over: the backup is as private as the file.
-            std::fs::copy(path, &b).map_err(|e| io_error("back up", path, e))?;
-            Some(b)
-        }
-        None => None,
-    };
     let mode = match std::fs::metadata(path) {
         Ok(m) => Some(m.permissions()),
         Err(_) => None,
+    };
+    let backup = match &old.text {
+        Some(previous) => {
+            // Renamed into place like the file itself, as private as it is,
+            // and never through a link someone left at the backup's name.
+            let b = backup_path(path);
+            write_atomically(&b, previous, mode.clone(), true)?;
+            Some(b)
+        }
+        None => None,
     };
     write_atomically(path, text, mode, private)?;
     Ok(backup)
@@ -190,6 +218,41 @@ mod tests {
         let q = dir.path().join("c.json");
         replace(&read(&q).expect("absent"), "x", false).expect("write");
         assert_eq!(mode(&q), 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_backups_name_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").expect("write");
+        let p = dir.path().join("f.json");
+        std::fs::write(&p, "old").expect("write");
+        std::os::unix::fs::symlink(&victim, backup_path(&p)).expect("symlink");
+        replace(&read(&p).expect("read"), "new", false).expect("replace");
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "precious"
+        );
+        assert_eq!(
+            std::fs::read_to_string(backup_path(&p)).expect("backup"),
+            "old"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_under_a_linked_directory_has_its_real_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("dotfiles");
+        std::fs::create_dir(&real).expect("dir");
+        std::os::unix::fs::symlink(&real, dir.path().join(".cursor")).expect("symlink");
+        let snap = read(&dir.path().join(".cursor").join("sub").join("mcp.json")).expect("absent");
+        let want = std::fs::canonicalize(&real)
+            .expect("real")
+            .join("sub")
+            .join("mcp.json");
+        assert_eq!(snap.path, want);
     }
 
     #[test]

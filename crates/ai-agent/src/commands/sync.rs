@@ -2,6 +2,7 @@
 //! hand it to the sync rules in [`crate::sync`].
 
 use comfy_table::Cell;
+use mcp_model::formats::Scope;
 
 use super::Ctx;
 use crate::cli::{ClientsArgs, SyncArgs};
@@ -23,6 +24,19 @@ pub(crate) async fn sync(ctx: &Ctx, a: &SyncArgs) -> CliResult {
         dry_run: a.dry_run,
     };
     let report = sync::run(&target, &list, &request, &state_path(ctx)?)?;
+    let d = target.format.descriptor();
+    if d.env_refs.is_none()
+        && let Some(w) = super::transfer::withheld_warning(&list.withheld)
+    {
+        eprintln!("{w} ({} cannot read them from the environment)", d.display);
+    }
+    if target.scope == Scope::Project && report.inline_secrets > 0 {
+        eprintln!(
+            "ai-agent: warning: {} secret value(s) {} written as they are into a project's file, which is usually committed",
+            report.inline_secrets,
+            if report.dry_run { "would be" } else { "were" }
+        );
+    }
     if ctx.out.json() {
         ctx.out.print_json(&report)?;
     } else {

@@ -76,10 +76,11 @@ async fn import_from(ctx: &Ctx, a: &ImportArgs, format: Format) -> CliResult {
     if !a.override_existing {
         scopes.reverse();
     }
-    let client = ctx.client()?;
+    // Every file is read before anything is imported: a broken one stops
+    // the command before it has changed the registry.
     let section: Vec<String> = d.section.iter().map(|s| s.to_string()).collect();
     let mut looked = Vec::new();
-    let mut done = Vec::new();
+    let mut docs = Vec::new();
     for scope in scopes {
         let loc = d.location(scope, &dirs).map_err(CliError::usage)?;
         let file = files::read(&loc.path)?;
@@ -87,7 +88,7 @@ async fn import_from(ctx: &Ctx, a: &ImportArgs, format: Format) -> CliResult {
         let Some(text) = &file.text else { continue };
         let entries = edit::entries(format, text, &loc.section)
             .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?;
-        if entries.is_empty() && a.place.scope.is_none() {
+        if entries.is_empty() {
             continue;
         }
         let puts: Vec<Change> = entries
@@ -96,16 +97,9 @@ async fn import_from(ctx: &Ctx, a: &ImportArgs, format: Format) -> CliResult {
             .collect();
         let doc = edit::apply(format, None, &section, &puts)
             .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?;
-        let result = client
-            .import(doc.into_bytes(), Some(format.as_str()), a.override_existing)
-            .await?;
-        done.push(FromFile {
-            scope: scope.as_str(),
-            path: file.path,
-            result,
-        });
+        docs.push((scope, file.path, doc));
     }
-    if done.is_empty() {
+    if docs.is_empty() {
         return Err(CliError::new(
             Code::NotFound,
             format!(
@@ -115,6 +109,18 @@ async fn import_from(ctx: &Ctx, a: &ImportArgs, format: Format) -> CliResult {
             ),
         )
         .with_hint("give the file itself: ai-agent mcp import FILE"));
+    }
+    let client = ctx.client()?;
+    let mut done = Vec::new();
+    for (scope, path, doc) in docs {
+        let result = client
+            .import(doc.into_bytes(), Some(format.as_str()), a.override_existing)
+            .await?;
+        done.push(FromFile {
+            scope: scope.as_str(),
+            path,
+            result,
+        });
     }
     if ctx.out.json() {
         ctx.out.print_json(&done)?;
@@ -167,7 +173,7 @@ pub(crate) async fn export(ctx: &Ctx, a: &ExportArgs) -> CliResult {
 
 /// The stderr line about secrets the server left out of an export (those of
 /// global servers the caller does not own), so the user knows to fill them in.
-fn withheld_warning(withheld: &[String]) -> Option<String> {
+pub(super) fn withheld_warning(withheld: &[String]) -> Option<String> {
     (!withheld.is_empty()).then(|| {
         format!(
             "ai-agent: warning: {} secret(s) withheld and replaced by ${{NAME}} placeholders: {}",

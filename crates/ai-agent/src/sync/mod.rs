@@ -4,23 +4,27 @@
 //! (tracked in [`state`]) unless the user says `--force`; the rest of the
 //! file keeps its bytes (see `mcp_model::formats::edit`).
 
+mod diff;
 pub mod plan;
 pub mod secrets;
 pub mod state;
+mod status;
+
+pub use status::{Status, statuses};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use mcp_model::api::ExportList;
 use mcp_model::formats::client::{Dirs, Location, Os, Scope};
-use mcp_model::formats::edit;
+use mcp_model::formats::edit::{self, Change};
 use mcp_model::formats::{ExportServer, Format};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::exit::{CliError, CliResult};
 use crate::files::{self, Snapshot};
-use plan::{Action, Item, Options, Plan};
+use plan::{Action, Item, Options, Plan, Record};
 use secrets::{Secrets, Variable};
 use state::State;
 
@@ -105,6 +109,8 @@ pub struct Report {
     pub items: Vec<Item>,
     /// The variables the file reads, to be set where the client runs.
     pub variables: Vec<Variable>,
+    /// How many secret values were (or would be) written as they are.
+    pub inline_secrets: usize,
     /// The unified diff of a dry run, secret values masked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
@@ -147,59 +153,98 @@ fn secrets_mode(
     Ok(mode)
 }
 
-/// Each server as the client would spell it, and the variables read.
+/// Each server as the client would spell it, the variables read, and how
+/// many secret values each server's entry holds as they are.
 fn desired(
     format: Format,
     servers: &[ExportServer],
     mode: Secrets,
-) -> (plan::Desired, Vec<Variable>) {
+) -> (plan::Desired, Vec<Variable>, Vec<(String, usize)>) {
     let d = format.descriptor();
     let mut entries = Vec::new();
     let mut variables = Vec::new();
+    let mut inline = Vec::new();
     for s in servers {
-        let (vars, vs) = secrets::choose(s, mode, d.env_refs);
-        let entry = (d.entry)(s, &vars);
+        let choice = secrets::choose(s, mode, d.env_refs);
+        let entry = (d.entry)(s, &choice.vars);
         if entry.is_ok() {
-            variables.extend(vs);
+            variables.extend(choice.variables);
+            inline.push((s.name.clone(), choice.inline));
         }
         entries.push((s.name.clone(), entry));
     }
     variables.sort();
     variables.dedup();
-    (entries, variables)
+    (entries, variables, inline)
+}
+
+/// What a sync would do to `target`, and what it is based on.
+pub(crate) struct Decision {
+    pub file: Snapshot,
+    pub plan: Plan,
+    pub variables: Vec<Variable>,
+    pub mode: Secrets,
+    /// The registry's servers as spelled for the client.
+    pub want: plan::Desired,
+    /// The map's entries as the file has them.
+    pub existing: Vec<(String, Value)>,
+    /// How many secret values the entries sync writes hold as they are.
+    pub inline: usize,
 }
 
 /// The plan for `target`, with the file as read.
-fn decide(
+pub(crate) fn decide(
     target: &Target,
     list: &ExportList,
     request: &Request,
     state: &State,
-) -> CliResult<(Snapshot, Plan, Vec<Variable>, Secrets)> {
+) -> CliResult<Decision> {
     let file = files::read(&target.location.path)?;
     let section = &target.location.section;
     let mode = secrets_mode(target, request.secrets, state.secrets(&file.path, section))?;
     let existing = edit::entries(target.format, file.text.as_deref().unwrap_or(""), section)
         .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?;
-    let (want, variables) = desired(target.format, &list.servers, mode);
+    let (want, variables, inline_by_name) = desired(target.format, &list.servers, mode);
     let tracked = state.tracked(&file.path, section);
     let same = |name: &str, a: &Value, b: &Value| {
         mcp_model::formats::same_server(target.format, name, a, b)
     };
     let plan = plan::plan(&want, &existing, &tracked, request.options, same);
-    Ok((file, plan, variables, mode))
+    let written: BTreeSet<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Put(name, _) => Some(name.as_str()),
+            Change::Remove(_) => None,
+        })
+        .collect();
+    let inline = inline_by_name
+        .iter()
+        .filter(|(name, _)| written.contains(name.as_str()))
+        .map(|(_, n)| n)
+        .sum();
+    Ok(Decision {
+        file,
+        plan,
+        variables,
+        mode,
+        want,
+        existing,
+        inline,
+    })
 }
 
 /// Runs one sync: decides, then (unless a dry run) writes the file and the
-/// state of what sync owns in it.
+/// record of what sync owns in it.
 pub fn run(
     target: &Target,
     list: &ExportList,
     request: &Request,
     state_path: &Path,
 ) -> CliResult<Report> {
-    let mut state = State::load(state_path)?;
-    let (file, plan, variables, mode) = decide(target, list, request, &state)?;
+    let state = State::load(state_path)?;
+    let decision = decide(target, list, request, &state)?;
+    let Decision { file, plan, .. } = &decision;
     let section = &target.location.section;
     let new_text = if plan.changes.is_empty() {
         None
@@ -218,29 +263,50 @@ pub fn run(
         changed: new_text.is_some(),
         backup: None,
         items: plan.items.clone(),
-        variables,
+        variables: decision.variables.clone(),
+        inline_secrets: decision.inline,
         diff: None,
     };
     if request.dry_run {
         report.diff = new_text
             .as_deref()
-            .map(|new| diff(&file, new, &list.servers));
+            .map(|new| diff::masked(target.format, file, new, &list.servers, &decision.existing));
         return Ok(report);
     }
     let text = match &new_text {
         Some(new) => {
-            report.backup = files::replace(&file, new, mode == Secrets::Inline)?;
+            report.backup = files::replace(file, new, decision.inline > 0)?;
             new.as_str()
         }
         None => file.text.as_deref().unwrap_or(""),
     };
-    // What the file now holds, as read back, is the new record of an entry
-    // that is as the registry has it; an entry left as the user edited it
-    // keeps the record of what sync wrote, so that the edit stays an edit.
+    record(target, &decision, text, state_path)?;
+    Ok(report)
+}
+
+/// Saves what sync now owns in the map. An entry that is as the registry
+/// has it gets a new record (the file's entry as read back, and the
+/// registry's); one left as the user edited it keeps the old record, so
+/// that the edit stays an edit. The state is read again just before it is
+/// saved, so that a sync of another file meanwhile is not undone.
+fn record(target: &Target, decision: &Decision, text: &str, state_path: &Path) -> CliResult<()> {
+    let Decision {
+        file,
+        plan,
+        want,
+        mode,
+        ..
+    } = decision;
+    let section = &target.location.section;
     let written: BTreeMap<String, Value> = edit::entries(target.format, text, section)
         .map_err(|e| CliError::generic(format!("{}: {e}", file.path.display())))?
         .into_iter()
         .collect();
+    let wanted: BTreeMap<&str, &Value> = want
+        .iter()
+        .filter_map(|(n, v)| v.as_ref().ok().map(|v| (n.as_str(), v)))
+        .collect();
+    let mut state = State::load(state_path)?;
     let tracked = state.tracked(&file.path, section);
     let current: BTreeSet<&str> = plan
         .items
@@ -248,145 +314,35 @@ pub fn run(
         .filter(|i| matches!(i.action, Action::Add | Action::Update | Action::Unchanged))
         .map(|i| i.name.as_str())
         .collect();
-    let owned: BTreeMap<String, String> = plan
+    let owned: BTreeMap<String, Record> = plan
         .owned
         .iter()
         .filter_map(|name| {
-            let hash = if current.contains(name.as_str()) {
-                written.get(name).map(plan::entry_hash)
-            } else {
-                tracked.get(name).cloned()
+            let fresh = match (written.get(name), wanted.get(name.as_str())) {
+                (Some(have), Some(want)) if current.contains(name.as_str()) => Some(Record {
+                    file: plan::entry_hash(have),
+                    registry: plan::entry_hash(want),
+                }),
+                _ => None,
             };
-            hash.map(|h| (name.clone(), h))
+            fresh
+                .or_else(|| tracked.get(name).cloned())
+                .map(|r| (name.clone(), r))
         })
         .collect();
-    let mode_changed = !owned.is_empty() && state.secrets(&file.path, section) != Some(mode);
+    let mode_changed = !owned.is_empty() && state.secrets(&file.path, section) != Some(*mode);
     if owned != tracked || mode_changed {
-        state.set(&file.path, section, target.format.as_str(), mode, owned);
-        state.save(state_path)?;
+        state.set(&file.path, section, target.format.as_str(), *mode, owned);
+        state.save(state_path).map_err(|e| {
+            CliError::generic(format!(
+                "{} was written, but what sync wrote could not be recorded: {}",
+                file.path.display(),
+                e.message
+            ))
+            .with_hint(
+                "the entries just written now count as your own; run the sync again to record them",
+            )
+        })?;
     }
-    Ok(report)
-}
-
-/// A file's status for `ai-agent mcp clients`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Status {
-    pub client: &'static str,
-    pub scope: &'static str,
-    pub path: PathBuf,
-    pub section: Vec<String>,
-    /// Entries in the server map.
-    pub servers: usize,
-    /// Of those, the ones named like a registry server.
-    pub registry_servers: usize,
-    /// What a plain `sync` would do: counts by action; all zero when in sync.
-    pub to_add: usize,
-    pub to_update: usize,
-    pub conflicts: usize,
-    pub stale: usize,
-    /// Why the file cannot be read or synced, when it cannot.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// Every client file on this machine (of the user, and of the project in
-/// `dirs`), and how far each is from the registry.
-pub fn statuses(dirs: &Dirs, list: &ExportList, state_path: &Path) -> CliResult<Vec<Status>> {
-    let state = State::load(state_path)?;
-    let mut out = Vec::new();
-    for format in Format::clients() {
-        let d = format.descriptor();
-        let request = Request {
-            // Where env references are impossible, a plain sync is asked for inline ones.
-            secrets: d.env_refs.is_none().then_some(Secrets::Inline),
-            options: Options::default(),
-            dry_run: true,
-        };
-        let locations: Vec<(Scope, Location)> = d
-            .scopes
-            .iter()
-            .filter_map(|&s| d.location(s, dirs).ok().map(|l| (s, l)))
-            .collect();
-        for (scope, location) in &locations {
-            if !location.path.exists() {
-                continue;
-            }
-            let target = Target {
-                format,
-                scope: *scope,
-                location: location.clone(),
-            };
-            let mut status = Status {
-                client: d.name,
-                scope: scope.as_str(),
-                path: location.path.clone(),
-                section: location.section.clone(),
-                servers: 0,
-                registry_servers: 0,
-                to_add: 0,
-                to_update: 0,
-                conflicts: 0,
-                stale: 0,
-                error: None,
-            };
-            let text = files::read(&location.path).map(|f| f.text.unwrap_or_default());
-            let existing = text.and_then(|t| {
-                edit::entries(format, &t, &location.section).map_err(|e| CliError::generic(e.0))
-            });
-            let existing = match existing {
-                Ok(e) => e,
-                Err(e) => {
-                    status.error = Some(e.message);
-                    out.push(status);
-                    continue;
-                }
-            };
-            // A file two scopes share (Claude Code's ~/.claude.json) is listed
-            // for the second one only when it has that scope's map.
-            let shared = locations
-                .iter()
-                .any(|(s, l)| s != scope && l.path == location.path && s < scope);
-            if shared && existing.is_empty() {
-                continue;
-            }
-            status.servers = existing.len();
-            status.registry_servers = existing
-                .iter()
-                .filter(|(n, _)| list.servers.iter().any(|s| &s.name == n))
-                .count();
-            match decide(&target, list, &request, &state) {
-                Ok((_, plan, _, _)) => {
-                    status.to_add = plan.count(|a| *a == Action::Add);
-                    status.to_update = plan.count(|a| *a == Action::Update);
-                    status.conflicts = plan.conflicts();
-                    status.stale = plan.count(|a| *a == Action::Stale);
-                }
-                Err(e) => status.error = Some(e.message),
-            }
-            out.push(status);
-        }
-    }
-    Ok(out)
-}
-
-/// The unified diff from `file` to `new`, with the servers' secret values
-/// masked: a dry run's output ends up in terminals, logs and reviews.
-fn diff(file: &Snapshot, new: &str, servers: &[ExportServer]) -> String {
-    let old = file.text.as_deref().unwrap_or("");
-    let name = file.path.display().to_string();
-    let text = similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a{name}"), &format!("b{name}"))
-        .to_string();
-    let mut secrets: Vec<String> = servers
-        .iter()
-        .flat_map(|s| s.config.secret_values().into_values())
-        .map(|v| v.strip_prefix("Bearer ").map(str::to_string).unwrap_or(v))
-        .filter(|v| v.len() >= 3 && !v.starts_with("${"))
-        .collect();
-    secrets.sort_by_key(|v| std::cmp::Reverse(v.len()));
-    secrets
-        .iter()
-        .fold(text, |t, secret| t.replace(secret.as_str(), "***"))
+    Ok(())
 }

@@ -13,6 +13,15 @@ use sha2::{Digest, Sha256};
 /// Each server as the client would spell it, or why the client cannot take it.
 pub type Desired = Vec<(String, Result<Value, String>)>;
 
+/// What sync knows of an entry it wrote: the hash of the entry as the file
+/// held it after the last sync, and of the registry's server as spelled for
+/// the client then. The first tells a hand edit, the second a registry change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Record {
+    pub file: String,
+    pub registry: String,
+}
+
 /// What happens to one name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "action", content = "reason")]
@@ -21,9 +30,9 @@ pub enum Action {
     Update,
     /// Already as the registry has it.
     Unchanged,
-    /// Written by an earlier sync, gone from the registry, removed (`--prune`).
+    /// Written by an earlier sync, not among the servers synced now, removed (`--prune`).
     Remove,
-    /// Written by an earlier sync, gone from the registry, kept (no `--prune`).
+    /// Written by an earlier sync, not among the servers synced now, kept (no `--prune`).
     Stale,
     /// Edited by hand since sync wrote it, while the registry's server stayed
     /// as it was then: the edit is kept (`--force` undoes it).
@@ -112,7 +121,7 @@ pub fn entry_hash(v: &Value) -> String {
 pub fn plan(
     desired: &[(String, Result<Value, String>)],
     existing: &[(String, Value)],
-    tracked: &BTreeMap<String, String>,
+    tracked: &BTreeMap<String, Record>,
     opts: Options,
     same: impl Fn(&str, &Value, &Value) -> bool,
 ) -> Plan {
@@ -121,7 +130,13 @@ pub fn plan(
     let mut changes = Vec::new();
     let mut owned = BTreeSet::new();
     // Whether the entry in the file is still what sync wrote.
-    let untouched = |name: &str, v: &Value| tracked.get(name) == Some(&entry_hash(v));
+    let untouched =
+        |name: &str, v: &Value| tracked.get(name).is_some_and(|r| r.file == entry_hash(v));
+    let registry_same = |name: &str, v: &Value| {
+        tracked
+            .get(name)
+            .is_some_and(|r| r.registry == entry_hash(v))
+    };
     let mut wanted = BTreeSet::new();
     for (name, want) in desired {
         wanted.insert(name.as_str());
@@ -145,7 +160,7 @@ pub fn plan(
                 continue;
             }
             Some(have) if untouched(name, have) || opts.force => Action::Update,
-            Some(_) if untouched(name, want) => Action::Edited,
+            Some(_) if registry_same(name, want) => Action::Edited,
             Some(_) if tracked.contains_key(name) => Action::Conflict(
                 "edited by hand since the last sync; --force overwrites it".into(),
             ),
@@ -218,10 +233,20 @@ mod tests {
             .collect()
     }
 
-    fn tracked(pairs: &[(&str, &Value)]) -> BTreeMap<String, String> {
+    /// Entries as an earlier sync wrote them, the registry's spelling being the same.
+    fn tracked(pairs: &[(&str, &Value)]) -> BTreeMap<String, Record> {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), entry_hash(v)))
+            .map(|(k, v)| {
+                let h = entry_hash(v);
+                (
+                    k.to_string(),
+                    Record {
+                        file: h.clone(),
+                        registry: h,
+                    },
+                )
+            })
             .collect()
     }
 

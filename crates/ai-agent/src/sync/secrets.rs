@@ -55,6 +55,15 @@ fn var_name(parts: &[&str]) -> String {
         .join("_")
 }
 
+/// What [`choose`] decided for one server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choice {
+    pub vars: Vars,
+    pub variables: Vec<Variable>,
+    /// How many secret values are written as they are.
+    pub inline: usize,
+}
+
 /// The variables of `server`'s secret slots. Values that already are
 /// `${NAME}` references keep their variable whatever `mode` is (the client's
 /// own reference syntax replaces `${…}`); in env mode every other value gets
@@ -63,15 +72,16 @@ fn var_name(parts: &[&str]) -> String {
 /// client's reference syntax, `None` when it reads no variables (then
 /// nothing is a reference). Query values stay inline for clients that do not
 /// expand URLs.
-pub fn choose(
-    server: &ExportServer,
-    mode: Secrets,
-    refs: Option<EnvRefs>,
-) -> (Vars, Vec<Variable>) {
-    let mut vars = Vars::new();
-    let mut list = Vec::new();
+pub fn choose(server: &ExportServer, mode: Secrets, refs: Option<EnvRefs>) -> Choice {
+    let mut choice = Choice::default();
     let Some(refs) = refs else {
-        return (vars, list);
+        choice.inline = server
+            .config
+            .secret_values()
+            .values()
+            .filter(|v| reference(v).is_none())
+            .count();
+        return choice;
     };
     let mut config = server.config.clone();
     let mut query_index = 0;
@@ -86,11 +96,17 @@ pub fn choose(
             }
         };
         if in_url && !refs.in_url {
+            if reference(value).is_none() {
+                choice.inline += 1;
+            }
             return;
         }
         let var = match (reference(value), mode) {
             (Some(name), _) => name.to_string(),
-            (None, Secrets::Inline) => return,
+            (None, Secrets::Inline) => {
+                choice.inline += 1;
+                return;
+            }
             (None, Secrets::Env) => match slot {
                 SecretSlot::Env(k) => k.to_string(),
                 SecretSlot::Header(h)
@@ -101,14 +117,14 @@ pub fn choose(
                 SecretSlot::Header(n) | SecretSlot::Query(n) => var_name(&[&server.name, n]),
             },
         };
-        list.push(Variable {
+        choice.variables.push(Variable {
             name: var.clone(),
             server: server.name.clone(),
             holds: format!("{kind} {}", slot.name()),
         });
-        vars.insert(key, var);
+        choice.vars.insert(key, var);
     });
-    (vars, list)
+    choice
 }
 
 #[cfg(test)]
@@ -158,7 +174,9 @@ mod tests {
     #[test]
     fn inline_keeps_values_but_not_placeholders() {
         let s = stdio(&[("TOKEN", "ghp_real"), ("OTHER", "${WITHHELD}")]);
-        let (vars, list) = choose(&s, Secrets::Inline, Some(URL_REFS));
+        let c = choose(&s, Secrets::Inline, Some(URL_REFS));
+        assert_eq!(c.inline, 1);
+        let (vars, list) = (c.vars, c.variables);
         assert_eq!(
             vars,
             [("env:OTHER".to_string(), "WITHHELD".to_string())].into()
@@ -173,7 +191,7 @@ mod tests {
             "https://x.test/mcp?key=abc&plain",
             &[("Authorization", "Bearer t0k"), ("X-Api-Key", "k")],
         );
-        let (vars, _) = choose(&s, Secrets::Env, Some(URL_REFS));
+        let vars = choose(&s, Secrets::Env, Some(URL_REFS)).vars;
         assert_eq!(
             vars.get("header:Authorization").map(String::as_str),
             Some("SEARCH_TOKEN")
@@ -183,19 +201,24 @@ mod tests {
             Some("SEARCH_X_API_KEY")
         );
         assert_eq!(vars.get("query:0").map(String::as_str), Some("SEARCH_KEY"));
-        let (vars, _) = choose(&s, Secrets::Env, Some(NO_URL_REFS));
+        let c = choose(&s, Secrets::Env, Some(NO_URL_REFS));
+        assert_eq!(c.inline, 2, "both query values");
+        let vars = c.vars;
         assert!(
             !vars.contains_key("query:0"),
             "URLs the client does not expand stay inline"
         );
-        let (vars, _) = choose(&stdio(&[("K", "v")]), Secrets::Env, Some(URL_REFS));
+        let vars = choose(&stdio(&[("K", "v")]), Secrets::Env, Some(URL_REFS)).vars;
         assert_eq!(vars.get("env:K").map(String::as_str), Some("K"));
     }
 
     #[test]
     fn a_client_without_references_gets_none() {
         let s = stdio(&[("OTHER", "${WITHHELD}")]);
-        assert_eq!(choose(&s, Secrets::Env, None), (Vars::new(), vec![]));
+        let c = choose(&s, Secrets::Env, None);
+        assert_eq!((c.vars, c.variables, c.inline), (Vars::new(), vec![], 0));
+        let c = choose(&stdio(&[("K", "v")]), Secrets::Inline, None);
+        assert_eq!(c.inline, 1);
     }
 
     #[test]

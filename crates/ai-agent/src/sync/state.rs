@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::Record;
 use super::secrets::Secrets;
 use crate::exit::{CliError, CliResult};
 use crate::files;
@@ -28,8 +29,8 @@ pub struct MapState {
     pub path: PathBuf,
     pub section: Vec<String>,
     pub client: String,
-    /// Name → hash of the entry as sync wrote it.
-    pub entries: BTreeMap<String, String>,
+    /// What sync knows of each entry it wrote.
+    pub entries: BTreeMap<String, Record>,
     /// How the last sync wrote secrets, which the next one does by default.
     pub secrets: Secrets,
 }
@@ -76,7 +77,7 @@ impl State {
     }
 
     /// The entries sync wrote into the map at `section` of `path`.
-    pub fn tracked(&self, path: &Path, section: &[String]) -> BTreeMap<String, String> {
+    pub fn tracked(&self, path: &Path, section: &[String]) -> BTreeMap<String, Record> {
         self.find(path, section)
             .map(|m| m.entries.clone())
             .unwrap_or_default()
@@ -100,7 +101,7 @@ impl State {
         section: &[String],
         client: &str,
         secrets: Secrets,
-        entries: BTreeMap<String, String>,
+        entries: BTreeMap<String, Record>,
     ) {
         self.maps
             .retain(|m| !(m.path == path && m.section == section));
@@ -133,7 +134,14 @@ mod tests {
             &section,
             "cursor",
             Secrets::Env,
-            [("a".to_string(), "h".to_string())].into(),
+            [(
+                "a".to_string(),
+                Record {
+                    file: "h".into(),
+                    registry: "r".into(),
+                },
+            )]
+            .into(),
         );
         s.save(&path).expect("save");
         let loaded = State::load(&path).expect("load");

@@ -527,3 +527,115 @@ async fn import_from_reads_the_clients_own_files() {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn an_edit_to_a_field_the_registry_has_no_place_for_is_kept() {
+    let m = Machine::new().await;
+    two_servers(&m).await;
+    m.run(&["mcp", "sync", "--client", "claude-code"])
+        .await
+        .success();
+    let text = m.read(".claude.json").replacen(
+        "\"type\": \"stdio\",",
+        "\"type\": \"stdio\", \"cwd\": \"/work\",",
+        1,
+    );
+    m.write(".claude.json", &text);
+    let out = m.run(&["mcp", "sync", "--client", "claude-code"]).await;
+    assert!(out.success().stderr.contains("* files"), "{out:?}");
+    m.run(&[
+        "mcp",
+        "update",
+        "files",
+        "--config",
+        r#"{"command": "other-program"}"#,
+    ])
+    .await
+    .success();
+    let out = m.run(&["mcp", "sync", "--client", "claude-code"]).await;
+    assert_eq!(out.code, 10, "both changed: {out:?}");
+    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    assert_eq!(v["mcpServers"]["files"]["cwd"], "/work");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_project_file_with_inline_secrets_is_private_and_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let m = Machine::new().await;
+    m.create(&[
+        "--name",
+        "q",
+        "--url",
+        "http://127.0.0.1:9/mcp?key=query-secret-3",
+    ])
+    .await;
+    let dry = m
+        .run(&[
+            "mcp",
+            "sync",
+            "--client",
+            "gemini",
+            "--scope",
+            "project",
+            "--dry-run",
+        ])
+        .await;
+    dry.success();
+    assert!(!dry.stdout.contains("query-secret-3"), "{dry:?}");
+    assert!(
+        !m.env.dir.path().join("sync-state.json").exists(),
+        "a dry run records nothing"
+    );
+    let out = m
+        .run(&["mcp", "sync", "--client", "gemini", "--scope", "project"])
+        .await;
+    out.success();
+    assert!(
+        out.stderr
+            .contains("1 secret value(s) were written as they are into a project's file"),
+        "{out:?}"
+    );
+    let path = m.project.join(".gemini").join("settings.json");
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(m.env.dir.path().join("sync-state.json").exists());
+}
+
+#[tokio::test]
+async fn import_from_reads_every_file_before_importing_any() {
+    let m = Machine::new().await;
+    m.write(
+        "work/proj/.mcp.json",
+        r#"{"mcpServers": {"shared": {"command": "s"}}}"#,
+    );
+    m.write(".claude.json", "{ not json");
+    let out = m.run(&["mcp", "import", "--from", "claude-code"]).await;
+    let first = out.failed(1);
+    assert!(first.contains(".claude.json"), "{out:?}");
+    let list = m.run(&["mcp", "list", "-o", "json"]).await;
+    assert_eq!(list.success().json()["total"], 0, "nothing imported");
+    let out = m
+        .run(&[
+            "mcp",
+            "import",
+            "--from",
+            "claude-code",
+            "--scope",
+            "project",
+        ])
+        .await;
+    out.success();
+    m.write("work/proj/.mcp.json", r#"{"mcpServers": {}}"#);
+    let out = m
+        .run(&[
+            "mcp",
+            "import",
+            "--from",
+            "claude-code",
+            "--scope",
+            "project",
+        ])
+        .await;
+    out.failed(3);
+}

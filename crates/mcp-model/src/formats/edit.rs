@@ -18,15 +18,36 @@ pub enum Change {
     Remove(String),
 }
 
-/// The whole file as a JSON value (an absent or empty file is `{}`).
-fn root_value(format: Format, text: &str) -> Result<Value, FileError> {
+/// Whether a duplicate key leads to the server map at `section` or lies inside it.
+fn on_path(d: &jsonc::Duplicate, section: &[String]) -> bool {
+    let leads = d.path.len() < section.len()
+        && section.starts_with(&d.path)
+        && section[d.path.len()] == d.key;
+    leads || d.path.starts_with(section)
+}
+
+/// The whole file as a JSON value (an absent or empty file is `{}`), failing
+/// on a key given twice on the way to or inside the map at `section`.
+fn root_value(format: Format, text: &str, section: &[String]) -> Result<Value, FileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match format.descriptor().syntax {
         Syntax::Toml => toml::parse_doc(text)
             .map(|d| toml::table_to_json(d.as_table()))
             .map_err(|e| FileError(format!("the file is not valid TOML: {e}"))),
         Syntax::Json | Syntax::Jsonc => match jsonc::parse(text) {
-            Ok(Some((v, _))) => Ok(v),
+            Ok(Some((v, dups))) => {
+                // Of a key given twice, the parser keeps one copy and the
+                // client may read the other: which one sync edits is a guess.
+                if let Some(d) = dups.iter().find(|d| on_path(d, section)) {
+                    let mut at = d.path.clone();
+                    at.push(d.key.clone());
+                    return Err(FileError(format!(
+                        "the key '{}' is in the file twice; fix it by hand first",
+                        at.join(".")
+                    )));
+                }
+                Ok(v)
+            }
             Ok(None) => Ok(Value::Object(Map::new())),
             Err(e) => Err(FileError(format!(
                 "the file is not valid JSON or JSONC: {e}"
@@ -43,7 +64,7 @@ pub fn entries(
     text: &str,
     section: &[String],
 ) -> Result<Vec<(String, Value)>, FileError> {
-    let root = root_value(format, text)?;
+    let root = root_value(format, text, section)?;
     let mut cur = &root;
     let mut path = Vec::new();
     if !cur.is_object() {

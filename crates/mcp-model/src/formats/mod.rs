@@ -31,40 +31,67 @@ pub use client::{Descriptor, Scope};
 pub use entry::looks_like_server;
 pub use render::{ExportServer, Rendered, render};
 
-/// Whether two entries of `format`'s server map describe the same server
-/// once read and normalized: `args: []` or none, an explicit `type` or an
-/// implied one, are one server. What sync compares, so that a client
-/// rewriting its own file in its own spelling is not an edit.
-pub fn same_server(format: Format, name: &str, a: &Value, b: &Value) -> bool {
-    let read = |v: &Value| -> Option<(crate::ServerType, crate::ServerConfig, bool)> {
-        let section: Vec<String> = format
-            .descriptor()
-            .section
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let doc = edit::apply(
-            format,
-            None,
-            &section,
-            &[edit::Change::Put(name.into(), v.clone())],
-        )
-        .ok()?;
-        let request = parse(&doc, Some(format))
-            .ok()?
-            .entries
-            .into_iter()
-            .next()?
-            .request
-            .ok()?;
-        let server_type = match request.server_type {
-            Some(t) => t,
-            None => crate::config::infer_server_type(&request.config).ok()??,
-        };
-        let config = crate::config::normalize(server_type, &request.config).ok()?;
-        Some((server_type, config, request.is_enabled))
+/// One entry of a server map as the reader takes it: the server it
+/// describes, normalized, and the fields the reader has no place for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadEntry {
+    pub server_type: crate::ServerType,
+    pub config: crate::ServerConfig,
+    pub enabled: bool,
+    /// Sorted field names, e.g. `cwd`, `transport.x`.
+    pub ignored: Vec<String>,
+}
+
+/// Reads the entry `value` named `name` of `format`'s server map, or `None`
+/// when it is not a server the registry could store.
+pub fn read_entry(format: Format, name: &str, value: &Value) -> Option<ReadEntry> {
+    let section: Vec<String> = format
+        .descriptor()
+        .section
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let doc = edit::apply(
+        format,
+        None,
+        &section,
+        &[edit::Change::Put(name.into(), value.clone())],
+    )
+    .ok()?;
+    let parsed = parse(&doc, Some(format)).ok()?;
+    let mut ignored: Vec<String> = parsed.ignored.into_iter().map(|f| f.field).collect();
+    ignored.sort();
+    let request = parsed.entries.into_iter().next()?.request.ok()?;
+    let server_type = match request.server_type {
+        Some(t) => t,
+        None => crate::config::infer_server_type(&request.config).ok()??,
     };
-    a == b || matches!((read(a), read(b)), (Some(x), Some(y)) if x == y)
+    let config = crate::config::normalize(server_type, &request.config).ok()?;
+    Some(ReadEntry {
+        server_type,
+        config,
+        enabled: request.is_enabled,
+        ignored,
+    })
+}
+
+/// Whether two entries of `format`'s server map are one server spelled two
+/// ways (`args: []` or none, an explicit `type` or an implied one): what
+/// sync compares, so that a client rewriting its own file in its own style
+/// is not an edit. Fields the reader ignores (`cwd`, `timeout`, a client's
+/// tool filters) must be equal too: a user's edit to one is an edit.
+pub fn same_server(format: Format, name: &str, a: &Value, b: &Value) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Some(x), Some(y)) = (read_entry(format, name, a), read_entry(format, name, b)) else {
+        return false;
+    };
+    x == y
+        && x.ignored.iter().all(|field| {
+            let top = field.split('.').next().unwrap_or(field);
+            a.get(top) == b.get(top)
+        })
 }
 
 /// A file format we read, and (all but `server.json`) write.

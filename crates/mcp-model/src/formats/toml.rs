@@ -4,10 +4,21 @@
 use serde_json::{Map, Value, json};
 use toml_edit::{DocumentMut, Item, Table};
 
-/// Parses `text`, naming the place of a syntax error.
+/// Parses `text`, naming the place of a syntax error by line and column
+/// only: `toml_edit`'s own message quotes the line, which may hold a secret.
 pub fn parse_doc(text: &str) -> Result<DocumentMut, String> {
-    text.parse::<DocumentMut>()
-        .map_err(|e| e.to_string().trim().replace('\n', " "))
+    text.parse::<DocumentMut>().map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        match e.span() {
+            Some(span) => {
+                let before = text.get(..span.start).unwrap_or(text);
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {column}: {message}")
+            }
+            None => message,
+        }
+    })
 }
 
 pub fn table_to_json(t: &Table) -> Value {
@@ -86,4 +97,17 @@ pub fn entry_table(entry: &Value) -> Table {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_names_its_place_but_not_the_line() {
+        let e = parse_doc("model = \"o3\"\n[mcp_servers.x]\nenv = { TOKEN = \"ghp_secret_1\n")
+            .expect_err("broken");
+        assert!(!e.contains("ghp_secret_1"), "{e}");
+        assert!(e.starts_with("line 3, column "), "{e}");
+    }
 }

@@ -212,3 +212,19 @@ fn one_server_in_two_spellings_is_the_same_server() {
         &json!({"url": "https://x.test/mcp", "http_headers": {"Authorization": "Bearer ${T}"}})
     ));
 }
+
+#[test]
+fn a_key_given_twice_on_the_way_to_the_map_or_in_it_is_refused() {
+    let section = vec!["mcpServers".to_string()];
+    for text in [
+        r#"{"mcpServers": {"a": {"command": "x"}}, "mcpServers": {}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y"}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x", "command": "y"}}}"#,
+    ] {
+        let e = entries(Format::ClaudeCode, text, &section).expect_err(text);
+        assert!(e.0.contains("twice"), "{e}");
+    }
+    // Elsewhere in the file it is not sync's business.
+    let ok = r#"{"theme": 1, "theme": 2, "mcpServers": {}}"#;
+    assert!(entries(Format::ClaudeCode, ok, &section).is_ok());
+}
