@@ -1169,7 +1169,7 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__mcp__subcmd__list)
-            opts="-o -h --type --enabled --reveal --api-url --token --config-file --output --help"
+            opts="-o -h --type --enabled --reveal --limit --after --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1181,6 +1181,14 @@ _ai__agent() {
                     ;;
                 --enabled)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --api-url)

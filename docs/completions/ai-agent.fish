@@ -60,6 +60,8 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_se
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l type -d 'Only servers of this type (stdio, sse, http)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l enabled -d 'Only enabled (true) or disabled (false) servers' -r -f -a "true\t''
 false\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l limit -d 'One page of at most N servers (1-1000), newest first, instead of all of them' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l after -d 'The page after the one that printed this cursor' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F

@@ -114,6 +114,13 @@ impl TestDatabase {
         Ok(s)
     }
 
+    /// The plans of the listing's queries over this database, by query
+    /// (see `repository::explain`).
+    pub fn visibility_plans(&self) -> Result<Vec<(&'static str, String)>, StartupError> {
+        let db = crate::db::Database::open(&DatabaseUrl::parse(&self.url)?, 1)?;
+        Ok(db.read(|conn| Ok(crate::repository::explain::visibility_plans(conn)?))?)
+    }
+
     /// The SQLite file's path, for tests that read the raw bytes.
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         match DatabaseUrl::parse(&self.url) {

@@ -142,6 +142,12 @@ pub(crate) struct ListArgs {
     /// Show the secret values of your own servers
     #[arg(long)]
     pub reveal: bool,
+    /// One page of at most N servers (1-1000), newest first, instead of all of them
+    #[arg(long, value_name = "N")]
+    pub limit: Option<i64>,
+    /// The page after the one that printed this cursor
+    #[arg(long, value_name = "CURSOR")]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,8 @@ pub struct ListParams {
     pub enabled: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// A listing's `next_cursor`.
+    pub after: Option<String>,
     pub reveal: bool,
 }
 
@@ -186,6 +188,9 @@ impl Client {
         if let Some(o) = p.offset {
             q.push(("offset", o.to_string()));
         }
+        if let Some(a) = &p.after {
+            q.push(("after", a.clone()));
+        }
         if p.reveal {
             q.push(("reveal", "true".into()));
         }
@@ -195,23 +200,48 @@ impl Client {
 
     /// Every visible server, following pages.
     pub async fn list_all_servers(&self, reveal: bool) -> Result<Vec<McpServer>> {
-        let mut items = Vec::new();
+        let p = ListParams {
+            reveal,
+            ..ListParams::default()
+        };
+        Ok(self.list_matching(&p).await?.items)
+    }
+
+    /// Every server matching `p`'s filters, page after page by cursor (so
+    /// that a row created meanwhile neither repeats nor hides another).
+    pub async fn list_matching(&self, p: &ListParams) -> Result<ServerList> {
+        let mut p = ListParams {
+            limit: Some(1000),
+            offset: None,
+            after: None,
+            ..p.clone()
+        };
+        let mut all: Option<ServerList> = None;
         loop {
-            let page = self
-                .list_servers(&ListParams {
-                    limit: Some(1000),
-                    offset: Some(items.len() as i64),
-                    reveal,
-                    ..ListParams::default()
-                })
-                .await?;
-            let done =
-                page.items.is_empty() || items.len() + page.items.len() >= page.total as usize;
-            items.extend(page.items);
-            if done {
-                return Ok(items);
+            let page = self.list_servers(&p).await?;
+            let next = page.next_cursor.clone();
+            match &mut all {
+                None => all = Some(page),
+                Some(list) => {
+                    list.items.extend(page.items);
+                    list.total = page.total;
+                }
+            }
+            match next {
+                Some(cursor) => p.after = Some(cursor),
+                None => break,
             }
         }
+        let mut list = all.unwrap_or_else(|| ServerList {
+            items: Vec::new(),
+            total: 0,
+            limit: 0,
+            offset: 0,
+            next_cursor: None,
+        });
+        list.limit = list.items.len() as i64;
+        list.next_cursor = None;
+        Ok(list)
     }
 
     /// `POST /mcp-servers`; `reveal` returns the real secret values instead of `***`.

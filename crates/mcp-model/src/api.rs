@@ -112,9 +112,13 @@ pub struct McpServer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerList {
     pub items: Vec<McpServer>,
+    /// Every server of the listing, on every page.
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// `POST /api/v1/mcp-servers`. `config` stays raw JSON so that the server can

@@ -29,6 +29,9 @@ pub struct ListParams {
     /// Items to skip.
     #[param(minimum = 0)]
     pub offset: Option<i64>,
+    /// The `next_cursor` of the previous page: the page after it, as cheap
+    /// however deep it is (not with `offset`).
+    pub after: Option<String>,
     /// Show the real secret values of the caller's own servers.
     #[serde(default)]
     pub reveal: bool,
@@ -51,6 +54,7 @@ pub async fn list(
         is_enabled: p.enabled,
         limit: p.limit,
         offset: p.offset,
+        after: p.after,
         reveal: p.reveal,
     };
     let list = blocking(move || servers::list(&state.db, &state.key, &actor, query)).await?;

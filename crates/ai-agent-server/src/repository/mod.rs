@@ -4,11 +4,14 @@
 pub mod audit;
 pub mod columns;
 pub mod copy;
+#[cfg(feature = "test-support")]
+pub mod explain;
 pub mod health;
 pub mod meta;
 pub mod servers;
 pub mod tokens;
 pub mod users;
+pub mod visible;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 

@@ -1,7 +1,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::Backend;
 use super::columns::{DbHealthStatus, DbServerType};
 use crate::db::DbConnection;
 use crate::schema::mcp_servers;
@@ -100,32 +99,6 @@ pub fn find_by_id_for_update(conn: &mut DbConnection, id: &str) -> QueryResult<O
     }
 }
 
-/// The caller's own server of this name, or failing that the enabled global
-/// one the caller would see in a listing.
-pub fn find_visible_by_name(
-    conn: &mut DbConnection,
-    user_id: &str,
-    name: &str,
-) -> QueryResult<Option<ServerRow>> {
-    let own = mcp_servers::table
-        .filter(mcp_servers::user_id.eq(user_id))
-        .filter(mcp_servers::name.eq(name))
-        .filter(mcp_servers::deleted_at.is_null())
-        .first(conn)
-        .optional()?;
-    if own.is_some() {
-        return Ok(own);
-    }
-    mcp_servers::table
-        .filter(mcp_servers::name.eq(name))
-        .filter(mcp_servers::is_global.eq(true))
-        .filter(mcp_servers::is_enabled.eq(true))
-        .filter(mcp_servers::deleted_at.is_null())
-        .order((mcp_servers::created_at.asc(), mcp_servers::id.asc()))
-        .first(conn)
-        .optional()
-}
-
 /// Up to two live servers of this name, whoever owns them: for an admin's
 /// lookup by name, which must be unambiguous.
 pub fn find_any_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Vec<ServerRow>> {
@@ -148,48 +121,6 @@ pub(crate) fn find_own_by_name(
         .filter(mcp_servers::deleted_at.is_null())
         .first(conn)
         .optional()
-}
-
-/// The servers `user_id` sees: all of their own, plus the enabled global
-/// servers of others whose name they do not use themselves.
-fn visible<'a>(user_id: &'a str, filter: &'a ListFilter) -> mcp_servers::BoxedQuery<'a, Backend> {
-    let own = diesel::alias!(mcp_servers as own);
-    let own_names = own
-        .filter(own.field(mcp_servers::user_id).eq(user_id))
-        .filter(own.field(mcp_servers::deleted_at).is_null())
-        .select(own.field(mcp_servers::name));
-    let mut q = mcp_servers::table
-        .filter(mcp_servers::deleted_at.is_null())
-        .filter(
-            mcp_servers::user_id.eq(user_id).or(mcp_servers::is_global
-                .eq(true)
-                .and(mcp_servers::is_enabled.eq(true))
-                .and(mcp_servers::name.ne_all(own_names))),
-        )
-        .into_boxed();
-    if let Some(t) = &filter.server_type {
-        q = q.filter(mcp_servers::server_type.eq(t));
-    }
-    if let Some(e) = filter.is_enabled {
-        q = q.filter(mcp_servers::is_enabled.eq(e));
-    }
-    q
-}
-
-pub(crate) fn list_visible(
-    conn: &mut DbConnection,
-    user_id: &str,
-    filter: &ListFilter,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<ServerRow>, i64)> {
-    let total = visible(user_id, filter).count().get_result(conn)?;
-    let rows = visible(user_id, filter)
-        .order((mcp_servers::created_at.desc(), mcp_servers::id.desc()))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)?;
-    Ok((rows, total))
 }
 
 pub(crate) fn update(
@@ -232,26 +163,6 @@ pub fn count_own(conn: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
         .filter(mcp_servers::deleted_at.is_null())
         .count()
         .get_result(conn)
-}
-
-/// The servers an export writes: the user's enabled servers and, with
-/// `include_global`, the enabled global servers of others whose name the user
-/// does not use; oldest first, so that of two globals of one name the older wins.
-pub fn list_exportable(
-    conn: &mut DbConnection,
-    user_id: &str,
-    include_global: bool,
-) -> QueryResult<Vec<ServerRow>> {
-    let filter = ListFilter {
-        server_type: None,
-        is_enabled: Some(true),
-    };
-    let mut q = visible(user_id, &filter);
-    if !include_global {
-        q = q.filter(mcp_servers::user_id.eq(user_id));
-    }
-    q.order((mcp_servers::created_at.asc(), mcp_servers::id.asc()))
-        .load(conn)
 }
 
 /// An existing server's new config, from an import that overrides it.

@@ -196,7 +196,7 @@ pub fn exportable(
 ) -> Result<ExportList, AppError> {
     let me = actor.id_str();
     let rows = db.read(|conn| {
-        Ok(repository::servers::list_exportable(
+        Ok(repository::visible::list_exportable(
             conn,
             &me,
             include_global,

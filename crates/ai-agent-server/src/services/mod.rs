@@ -2,6 +2,7 @@
 //! these; these call the repository.
 
 pub mod audit;
+mod cursor;
 pub mod health;
 pub mod import_export;
 pub mod keys;

@@ -224,7 +224,7 @@ pub(crate) fn find_visible(
             r.user_id == actor.id_str() || (r.is_global && r.is_enabled) || actor.is_admin()
         }),
         ServerRef::Name(name) => {
-            match repository::servers::find_visible_by_name(conn, &actor.id_str(), name)? {
+            match repository::visible::find_visible_by_name(conn, &actor.id_str(), name)? {
                 Some(row) => Some(row),
                 // An admin may open any server by id, so by name too, as
                 // long as the name names one server.
@@ -265,6 +265,8 @@ pub(crate) struct ListQuery {
     pub is_enabled: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// A listing's `next_cursor`: the page after it.
+    pub after: Option<String>,
     pub reveal: bool,
 }
 
@@ -275,16 +277,35 @@ pub(crate) fn list(
     q: ListQuery,
 ) -> Result<ServerList, AppError> {
     let super::Page { limit, offset } = super::Page::new(q.limit, q.offset)?;
+    let after = match &q.after {
+        Some(_) if offset > 0 => {
+            return Err(mcp_model::ValidationError::new(
+                "after",
+                "cannot be combined with offset: give one or the other",
+            )
+            .into());
+        }
+        Some(c) => Some(super::cursor::decode(c)?),
+        None => None,
+    };
     let me = actor.id_str();
     let filter = ListFilter {
         server_type: q.server_type.map(Into::into),
         is_enabled: q.is_enabled,
     };
-    let (rows, total) = db.read(|conn| {
-        Ok(repository::servers::list_visible(
-            conn, &me, &filter, limit, offset,
+    let (rows, more, total) = db.read(|conn| {
+        Ok(repository::visible::list_visible(
+            conn,
+            &me,
+            &filter,
+            (limit, offset),
+            after.as_ref(),
         )?)
     })?;
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|r| super::cursor::encode(r.created_at, &r.id));
     let items = rows
         .into_iter()
         .map(|r| {
@@ -297,6 +318,7 @@ pub(crate) fn list(
         total,
         limit,
         offset,
+        next_cursor,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use mcp_model::ServerType;
-use mcp_model::api::{ServerList, UpdateServer};
+use mcp_model::api::UpdateServer;
 
 use super::suggest::unknown_server;
 use super::{Ctx, ok};
@@ -11,42 +11,34 @@ use crate::cli::{GetArgs, ListArgs, UpdateArgs};
 use crate::client::ListParams;
 use crate::exit::{CliError, CliResult};
 
-const PAGE: i64 = 500;
-
 /// Lists every matching server, following pages, so that the table and the
-/// JSON both hold all of them.
+/// JSON both hold all of them; or, with `--limit` or `--after`, one page,
+/// and the cursor of the next.
 pub async fn list(ctx: &Ctx, a: &ListArgs) -> CliResult {
     if let Some(t) = &a.server_type {
         parse_type(t)?;
     }
     let client = ctx.client()?;
-    let mut items = Vec::new();
-    let total = loop {
-        let page = client
-            .list_servers(&ListParams {
-                server_type: a.server_type.clone(),
-                enabled: a.enabled,
-                limit: Some(PAGE),
-                offset: Some(items.len() as i64),
-                reveal: a.reveal,
-            })
-            .await?;
-        let done = page.items.is_empty() || items.len() + page.items.len() >= page.total as usize;
-        items.extend(page.items);
-        if done {
-            break page.total;
-        }
+    let p = ListParams {
+        server_type: a.server_type.clone(),
+        enabled: a.enabled,
+        limit: a.limit,
+        offset: None,
+        after: a.after.clone(),
+        reveal: a.reveal,
+    };
+    let list = if a.limit.is_some() || a.after.is_some() {
+        client.list_servers(&p).await?
+    } else {
+        client.list_matching(&p).await?
     };
     if ctx.out.json() {
-        let limit = items.len() as i64;
-        ctx.out.print_json(&ServerList {
-            items,
-            total,
-            limit,
-            offset: 0,
-        })?;
+        ctx.out.print_json(&list)?;
     } else {
-        ctx.out.print(&ctx.out.servers(&items))?;
+        ctx.out.print(&ctx.out.servers(&list.items))?;
+        if let Some(next) = &list.next_cursor {
+            eprintln!("ai-agent: more servers follow: ai-agent mcp list --after {next}");
+        }
     }
     ok()
 }
