@@ -41,6 +41,7 @@ pub fn open(settings: &Settings) -> Result<AppState, StartupError> {
             rate: settings.rate_limit_per_minute.map(RateLimiter::new),
             max_servers_per_user: settings.max_servers_per_user,
         }),
+        auth: Arc::new(crate::auth_cache::AuthCache::new(settings.auth_cache_ttl)),
     })
 }
 
@@ -93,6 +94,7 @@ pub fn start(
 ) -> Result<Running, StartupError> {
     let max_body = settings.max_body_bytes;
     let import_limit = handlers::import_export::ImportLimit(settings.max_import_bytes);
+    tokio::spawn(crate::services::users::record_token_uses(state.clone()));
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         let (app, doc) = openapi::with_routes(

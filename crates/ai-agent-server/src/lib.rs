@@ -2,6 +2,7 @@
 //! configurations. The binary in `main.rs` is a thin shell around [`app`].
 
 pub mod app;
+pub mod auth_cache;
 pub mod crypto;
 pub mod db;
 pub mod error;

@@ -53,6 +53,11 @@ struct ServeArgs {
     /// Servers one user may own (0: no limit, the default).
     #[arg(long, env = "AI_AGENT_MAX_SERVERS_PER_USER", default_value_t = 0)]
     max_servers_per_user: u64,
+    /// Seconds a token the database confirmed is trusted without asking it
+    /// again: a revoked token or a disabled user is refused within this time,
+    /// on every instance (0: ask on every request)
+    #[arg(long, env = "AI_AGENT_AUTH_CACHE_SECS", default_value_t = 5)]
+    auth_cache_secs: u64,
     #[command(flatten)]
     health: HealthArgs,
 }
@@ -203,8 +208,10 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             workers,
             rate_limit,
             max_servers_per_user,
+            auth_cache_secs,
             health,
         }) => {
+            settings.auth_cache_ttl = std::time::Duration::from_secs(auth_cache_secs);
             if let Some(w) = workers {
                 settings.workers = w.max(1);
             }

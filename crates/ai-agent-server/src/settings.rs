@@ -17,6 +17,9 @@ pub(crate) const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 /// The largest import file by default (10,000 servers fit well within it).
 pub(crate) const DEFAULT_IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
+/// The default of [`Settings::auth_cache_ttl`].
+pub const DEFAULT_AUTH_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Built once at start-up (by `main.rs` or by tests) and read-only afterwards.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -40,6 +43,10 @@ pub struct Settings {
     pub rate_limit_per_minute: Option<u32>,
     /// Servers one user may own; `None`: no limit.
     pub max_servers_per_user: Option<u64>,
+    /// How long a token the database confirmed is trusted without asking it
+    /// again: the bound on how late a revocation or `user disable` takes
+    /// effect (zero: ask every time).
+    pub auth_cache_ttl: std::time::Duration,
 }
 
 impl Settings {
@@ -79,6 +86,7 @@ impl Settings {
             health: HealthSettings::default(),
             rate_limit_per_minute: None,
             max_servers_per_user: None,
+            auth_cache_ttl: DEFAULT_AUTH_CACHE_TTL,
         })
     }
 

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::auth_cache::AuthCache;
 use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::health::Checker;
@@ -18,4 +19,6 @@ pub struct AppState {
     pub health: Arc<Checker>,
     /// Per-token request rate and per-user server count.
     pub limits: Arc<Limits>,
+    /// Tokens confirmed recently, and their uses not yet written.
+    pub auth: Arc<AuthCache>,
 }

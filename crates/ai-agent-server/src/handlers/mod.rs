@@ -39,8 +39,15 @@ impl FromRequest for Actor {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let token = token?;
             let hash = crate::crypto::hash_token(&token);
-            let (db, key) = (state.db.clone(), hash.clone());
-            let actor = blocking(move || services::users::authenticate_hash(&db, &key)).await?;
+            // A token confirmed moments ago needs neither the database nor a
+            // hop to a blocking thread.
+            let actor = match services::users::cached(&state.auth, &hash) {
+                Some(actor) => actor,
+                None => {
+                    let (db, auth, key) = (state.db.clone(), state.auth.clone(), hash.clone());
+                    blocking(move || services::users::authenticate_hash(&db, &auth, &key)).await?
+                }
+            };
             // Counted per token once it is known to be one, so that made-up
             // tokens cannot fill the limiter's table.
             if let Some(rate) = &state.limits.rate {

@@ -42,10 +42,19 @@ pub fn find_live_by_hash(
         .optional()
 }
 
-pub(crate) fn touch(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(api_tokens::table.find(id))
-        .set(api_tokens::last_used_at.eq(at))
-        .execute(conn)
+/// Records a use of each token, in one statement per 500.
+pub(crate) fn touch_many(
+    conn: &mut DbConnection,
+    ids: &[String],
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut n = 0;
+    for chunk in ids.chunks(500) {
+        n += diesel::update(api_tokens::table.filter(api_tokens::id.eq_any(chunk)))
+            .set(api_tokens::last_used_at.eq(at))
+            .execute(conn)?;
+    }
+    Ok(n)
 }
 
 pub(crate) fn live_by_prefix(conn: &mut DbConnection, prefix: &str) -> QueryResult<Vec<TokenRow>> {

@@ -54,28 +54,40 @@ async fn bad_tokens_get_401(b: Backend) {
     );
 }
 
+/// A server that asks the database on every request (no token cache).
+async fn uncached(b: Backend) -> TestServer {
+    let db = ai_agent_server::testing::TestDatabase::new(b).expect("database");
+    let mut settings = db.settings().expect("settings");
+    settings.auth_cache_ttl = std::time::Duration::ZERO;
+    TestServer::start_with(db, settings).await.expect("server")
+}
+
 async fn revoked_token_and_disabled_user(b: Backend) {
-    let w = World::new(b).await;
-    let db = &w.server.state.db;
+    // Without the cache a revocation takes effect at once; with it, within
+    // its TTL (the next test).
+    let server = uncached(b).await;
+    let db = &server.state.db;
+    let alice_token = server.user("alice", Role::User).unwrap();
+    let alice = client(&server, &alice_token);
     let second = users::create_token(db, "alice").unwrap();
-    let c2 = client(&w.server, &second);
+    let c2 = client(&server, &second);
     assert_eq!(c2.me().await.unwrap().name, "alice");
     let prefix: String = second.chars().take(12).collect();
     users::revoke_token(db, &prefix).unwrap();
     assert_eq!(status(c2.me().await), 401);
     assert_eq!(
-        w.alice.me().await.unwrap().name,
+        alice.me().await.unwrap().name,
         "alice",
         "other tokens still work"
     );
     assert!(users::revoke_token(db, &prefix).is_err(), "already revoked");
 
     users::set_active(db, "alice", false).unwrap();
-    let err = w.alice.me().await.unwrap_err();
+    let err = alice.me().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("disabled"));
     users::set_active(db, "alice", true).unwrap();
-    assert!(w.alice.me().await.is_ok());
+    assert!(alice.me().await.is_ok());
 }
 
 async fn me_reports_the_caller(b: Backend) {
@@ -115,4 +127,38 @@ async fn first_start_creates_admin(b: Backend) {
             .unwrap()
             .is_none()
     );
+}
+
+both_backends!(revocation_and_disabling_take_effect_within_the_cache_ttl);
+
+/// A known token is answered from the cache, yet a revocation or a
+/// disabled user (here through another instance's database handle, as the
+/// operator's commands do) is refused once the TTL has passed.
+async fn revocation_and_disabling_take_effect_within_the_cache_ttl(b: Backend) {
+    let db = ai_agent_server::testing::TestDatabase::new(b).expect("database");
+    let mut settings = db.settings().expect("settings");
+    settings.auth_cache_ttl = std::time::Duration::from_millis(300);
+    let server = TestServer::start_with(db, settings.clone())
+        .await
+        .expect("server");
+    // A second instance over the same database, with the same TTL.
+    let shared = server.db.share().expect("share");
+    let mut other_settings = shared.settings().expect("settings");
+    other_settings.secret_key_file = Some(settings.key_file());
+    other_settings.auth_cache_ttl = settings.auth_cache_ttl;
+    let other = TestServer::start_with(shared, other_settings)
+        .await
+        .expect("second instance");
+    let carol = server.user("carol", Role::User).expect("carol");
+    let dave = server.user("dave", Role::User).expect("dave");
+    let as_carol = Client::new(&server.url, Some(carol.clone())).expect("client");
+    let as_dave = Client::new(&other.url, Some(dave)).expect("client");
+    as_carol.me().await.expect("carol");
+    as_dave.me().await.expect("dave");
+    let prefix: String = carol.chars().take(12).collect();
+    ai_agent_server::services::users::revoke_token(&other.state.db, &prefix).expect("revoke");
+    ai_agent_server::services::users::set_active(&server.state.db, "dave", false).expect("disable");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(status(as_carol.me().await), 401);
+    assert_eq!(status(as_dave.me().await), 401);
 }

@@ -63,14 +63,14 @@ async fn cursor_pages_walk_the_whole_listing(b: Backend) {
             .unwrap();
         pages += 1;
         assert_eq!(page.total, 6, "the total is of the whole listing");
-        walked.extend(page.items.iter().map(|s| s.id.clone()));
+        walked.extend(page.items.iter().map(|s| s.id));
         match page.next_cursor {
             Some(c) => after = Some(c),
             None => break,
         }
     }
     assert_eq!(pages, 2);
-    let ids: Vec<_> = all.items.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<_> = all.items.iter().map(|s| s.id).collect();
     assert_eq!(walked, ids);
     // Exactly a full page at the end: no empty page after it.
     let full = w

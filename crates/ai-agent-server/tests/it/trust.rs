@@ -462,7 +462,7 @@ async fn bootstrap_is_all_or_nothing(b: Backend) {
         "another database's token\n"
     );
     let token = std::fs::read_to_string(&written).unwrap();
-    ai_agent_server::services::users::authenticate(&state.db, token.trim()).unwrap();
+    ai_agent_server::services::users::authenticate(&state.db, &state.auth, token.trim()).unwrap();
     assert_eq!(
         app::bootstrap(&state, &settings).unwrap(),
         None,
