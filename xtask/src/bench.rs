@@ -1,28 +1,31 @@
-//! `cargo xtask bench`: builds the server and this tool in release mode, starts
-//! the real server binary on 127.0.0.1:0 over a fresh database, and measures
-//! it through the CLI's own HTTP client. Figures go to stdout; record them in
-//! docs/benchmarks.md with the machine and the date.
+//! `cargo xtask bench`: builds release binaries, starts the real server on
+//! 127.0.0.1:0 over a fresh database (SQLite, and PostgreSQL when a URL is
+//! given), loads it with wrk and prints one table per backend, with the
+//! targets of issue #11 as ratios measured in the same run. Record the
+//! output in docs/benchmarks.md with the machine, date and commit.
 
-use std::io::{BufRead, BufReader};
+mod wrk;
+
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ai_agent::client::{Client, ListParams};
+use ai_agent::client::Client;
 use anyhow::{Context, Result, bail};
-use mcp_model::api::CreateServer;
 use serde_json::json;
+
+use wrk::Load;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Servers to create in the create benchmark.
-    #[arg(long, default_value_t = 2000)]
-    servers: usize,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 16)]
-    concurrency: usize,
+    /// One second per load instead of five, and 10,000 rows instead of --scale: under a minute
+    #[arg(long)]
+    quick: bool,
+    /// Rows in the table for the large listing (other users' servers)
+    #[arg(long, default_value_t = 100_000)]
+    scale: usize,
     /// Also run against PostgreSQL (a URL of a server where a database may be
-    /// created; default: AI_AGENT_TEST_POSTGRES_URL when set).
+    /// created; default: AI_AGENT_TEST_POSTGRES_URL when set)
     #[arg(long, env = "AI_AGENT_TEST_POSTGRES_URL")]
     postgres: Option<String>,
     /// Internal: run the measurements in this (release) process.
@@ -32,14 +35,17 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     if !args.inner {
-        // Measure with optimized code on both sides of the socket.
+        wrk::ensure()?;
+        // Optimized code on both sides of the socket.
         let status = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet"])
             .args([
-                "build",
-                "--release",
-                "--quiet",
                 "-p",
                 "ai-agent-server",
+                "-p",
+                "ai-agent",
+                "-p",
+                "mcp-fixture",
                 "-p",
                 "xtask",
             ])
@@ -48,19 +54,14 @@ pub fn run(args: &Args) -> Result<()> {
             bail!("release build failed");
         }
         let mut cmd = Command::new(release_bin("xtask"));
-        cmd.args([
-            "bench",
-            "--inner",
-            "--servers",
-            &args.servers.to_string(),
-            "--concurrency",
-            &args.concurrency.to_string(),
-        ]);
+        cmd.args(["bench", "--inner", "--scale", &args.scale.to_string()]);
+        if args.quick {
+            cmd.arg("--quick");
+        }
         if let Some(pg) = &args.postgres {
             cmd.args(["--postgres", pg]);
         }
-        let status = cmd.status()?;
-        if !status.success() {
+        if !cmd.status()?.success() {
             bail!("benchmark failed");
         }
         return Ok(());
@@ -68,31 +69,35 @@ pub fn run(args: &Args) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let scale = if args.quick { 10_000 } else { args.scale };
     println!(
-        "# ai-agent benchmarks ({} servers, concurrency {})",
-        args.servers, args.concurrency
-    );
-    println!(
-        "machine: {} CPUs",
-        std::thread::available_parallelism().map_or(0, usize::from)
+        "# ai-agent benchmarks ({} CPUs, {}s per load, {scale} rows for the large listing)",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        if args.quick { 1 } else { 5 }
     );
     let dir = tempfile_dir()?;
+    let sqlite = dir.join("sqlite");
+    std::fs::create_dir_all(&sqlite)?;
     rt.block_on(bench_backend(
-        "sqlite",
-        &dir.join("bench.db").to_string_lossy(),
-        &dir,
+        "SQLite",
+        &sqlite.join("bench.db").to_string_lossy(),
+        &sqlite,
         args,
+        scale,
     ))?;
     if let Some(pg) = &args.postgres {
         let name = format!("aia_bench_{}", std::process::id());
         psql_admin(pg, &format!("CREATE DATABASE {name}"))?;
         let mut url = url::Url::parse(pg)?;
         url.set_path(&format!("/{name}"));
+        let pg_dir = dir.join("postgres");
+        std::fs::create_dir_all(&pg_dir)?;
         let result = rt.block_on(bench_backend(
-            "postgres",
+            "PostgreSQL",
             url.as_str(),
-            &dir.join("pg"),
+            &pg_dir,
             args,
+            scale,
         ));
         psql_admin(pg, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
         result?;
@@ -158,20 +163,32 @@ fn server_cmd(db: &str, dir: &std::path::Path) -> Command {
     c
 }
 
-fn start_server(db: &str, dir: &std::path::Path) -> Result<(Server, String)> {
-    std::fs::create_dir_all(dir)?;
-    let out = server_cmd(db, dir)
-        .args(["user", "create", "--name", "bench"])
-        .output()?;
-    if !out.status.success() {
-        bail!(
-            "user create failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+/// Starts the server after creating the users; their tokens in order.
+fn start_server(
+    db: &str,
+    dir: &std::path::Path,
+    users: &[(&str, bool)],
+) -> Result<(Server, Vec<String>)> {
+    let mut tokens = Vec::new();
+    for (name, admin) in users {
+        let mut cmd = server_cmd(db, dir);
+        cmd.args(["user", "create", "--name", name]);
+        if *admin {
+            cmd.arg("--admin");
+        }
+        let out = cmd.output()?;
+        if !out.status.success() {
+            bail!(
+                "user create failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        tokens.push(String::from_utf8(out.stdout)?.trim().to_string());
     }
-    let token = String::from_utf8(out.stdout)?.trim().to_string();
     let mut child = server_cmd(db, dir)
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("AI_AGENT_HEALTH_MAX_PER_USER", "64")
+        .env("AI_AGENT_HEALTH_MAX_CONCURRENT", "64")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
@@ -182,153 +199,333 @@ fn start_server(db: &str, dir: &std::path::Path) -> Result<(Server, String)> {
         .strip_prefix("ai-agent-server listening on ")
         .context("no startup line")?
         .to_string();
-    Ok((Server { child, url: addr }, token))
+    Ok((Server { child, url: addr }, tokens))
 }
 
-fn create_req(i: usize) -> CreateServer {
-    CreateServer {
-        name: format!("server-{i:05}"),
-        description: Some("benchmark server".into()),
-        server_type: None,
-        config: json!({"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"], "env": {"API_KEY": format!("secret-{i}")}}),
-        is_global: false,
-        is_enabled: true,
-    }
-}
-
-/// Runs `n` requests `concurrency` at a time; returns sorted latencies and the wall time.
-async fn measure<F, Fut>(n: usize, concurrency: usize, f: F) -> Result<(Vec<Duration>, Duration)>
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<()>> + Send,
-{
-    let f = Arc::new(f);
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let f = f.clone();
-            let next = next.clone();
-            tokio::spawn(async move {
-                let mut lat = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= n {
-                        return Ok::<_, anyhow::Error>(lat);
-                    }
-                    let t = Instant::now();
-                    f(i).await?;
-                    lat.push(t.elapsed());
-                }
-            })
+/// A client config file of `n` stdio servers named `{prefix}-NNNNN`.
+fn import_file(prefix: &str, n: usize) -> Vec<u8> {
+    let servers: serde_json::Map<String, serde_json::Value> = (0..n)
+        .map(|i| {
+            (
+                format!("{prefix}-{i:05}"),
+                json!({"command": "uvx", "args": ["mcp-server-fetch"], "env": {"TOKEN": format!("t{i}")}}),
+            )
         })
         .collect();
-    let mut all = Vec::with_capacity(n);
-    for w in workers {
-        all.extend(w.await??);
-    }
-    let wall = started.elapsed();
-    all.sort();
-    Ok((all, wall))
+    json!({"mcpServers": servers}).to_string().into_bytes()
 }
 
-fn report(what: &str, lat: &[Duration], wall: Duration) {
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or_default()
+async fn timed_import(client: &Client, prefix: &str, n: usize) -> Result<Duration> {
+    let t = Instant::now();
+    let r = client.import(import_file(prefix, n), None, false).await?;
+    if r.imported.len() != n {
+        bail!("import of {n} imported {}", r.imported.len());
+    }
+    Ok(t.elapsed())
+}
+
+/// One line of the table.
+fn row(what: &str, c: u32, f: &wrk::Figures) {
+    let errors = if f.errors > 0 {
+        format!(" ({} errors)", f.errors)
+    } else {
+        String::new()
     };
     println!(
-        "| {what} | {} | {:.0} req/s | p50 {:.2} ms | p99 {:.2} ms |",
-        lat.len(),
-        lat.len() as f64 / wall.as_secs_f64(),
-        pct(0.5).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3,
+        "| {what} | {c} | {:.0}{errors} | {:.2} | {:.2} |",
+        f.rps, f.p50_ms, f.p99_ms
     );
 }
 
-async fn bench_backend(label: &str, db: &str, dir: &std::path::Path, args: &Args) -> Result<()> {
-    let (server, token) = start_server(db, dir)?;
-    let client = Arc::new(Client::new(&server.url, Some(token))?);
+/// A target: `got` compared with `want` (`at_least` or at most).
+fn target(what: &str, got: f64, want: f64, at_least: bool) {
+    let ok = if at_least { got >= want } else { got <= want };
     println!(
-        "\n## {label}\n\n| operation | requests | throughput | latency | |\n|---|---|---|---|---|"
+        "| {what} | {got:.2} | {} {want} | {} |",
+        if at_least { "≥" } else { "≤" },
+        if ok { "met" } else { "missed" }
     );
+}
 
-    let c = client.clone();
-    let (lat, wall) = measure(args.servers, args.concurrency, move |i| {
-        let c = c.clone();
-        async move {
-            c.create_server(&create_req(i), false)
-                .await
-                .map(drop)
-                .map_err(Into::into)
+async fn bench_backend(
+    label: &str,
+    db: &str,
+    dir: &std::path::Path,
+    args: &Args,
+    scale: usize,
+) -> Result<()> {
+    let secs = if args.quick { 1 } else { 5 };
+    let (server, tokens) = start_server(
+        db,
+        dir,
+        &[("bench", true), ("lister", false), ("crowd", false)],
+    )?;
+    let [bench, lister, crowd] = [0, 1, 2].map(|i| tokens[i].clone());
+    let base = format!("http://{}", server.url.trim_start_matches("http://"));
+    let as_bench = Client::new(&base, Some(bench.clone()))?;
+    let as_lister = Client::new(&base, Some(lister.clone()))?;
+    let as_crowd = Client::new(&base, Some(crowd.clone()))?;
+    println!("\n## {label}\n");
+    println!("| operation | connections | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|");
+
+    // The lister owns 50 servers; the crowd fills the table around them.
+    as_lister
+        .import(import_file("server", 50), None, false)
+        .await?;
+    let import_1k = timed_import(&as_crowd, "crowd-a", 1_000).await?;
+    let mut figures = std::collections::HashMap::new();
+    let list50 = "/api/v1/mcp-servers?limit=50";
+    let get1 = "/api/v1/mcp-servers/server-00007";
+    for (what, load, token) in [
+        ("GET /healthz", Load::Get("/healthz"), &lister),
+        ("GET /api/v1/me", Load::Get("/api/v1/me"), &lister),
+        ("list (50)", Load::Get(list50), &lister),
+        ("get one", Load::Get(get1), &lister),
+    ] {
+        for c in [2, 32] {
+            let f = wrk::run(&base, token, &load, c, secs)?;
+            row(what, c, &f);
+            figures.insert((what, c), f);
         }
-    })
-    .await?;
-    report("create (POST, secrets sealed)", &lat, wall);
-
-    let c = client.clone();
-    let n = args.servers;
-    let (lat, wall) = measure(n * 2, args.concurrency, move |i| {
-        let c = c.clone();
-        async move {
-            c.get_server(&format!("server-{:05}", i % n), true)
-                .await
-                .map(drop)
-                .map_err(Into::into)
-        }
-    })
-    .await?;
-    report("get by name (reveal, decrypt)", &lat, wall);
-
-    let c = client.clone();
-    let (lat, wall) = measure(500, args.concurrency, move |i| {
-        let c = c.clone();
-        async move {
-            c.list_servers(&ListParams {
-                limit: Some(100),
-                offset: Some(((i * 100) % n) as i64),
-                ..Default::default()
-            })
-            .await
-            .map(drop)
-            .map_err(Into::into)
-        }
-    })
-    .await?;
-    report("list, 100 per page", &lat, wall);
-
-    let c = client.clone();
-    let (lat, wall) = measure(n, args.concurrency, move |i| {
-        let c = c.clone();
-        async move {
-            let body = serde_json::from_value(json!({"description": format!("updated {i}")}))?;
-            c.update_server(&format!("server-{i:05}"), &body, false)
-                .await
-                .map(drop)
-                .map_err(Into::into)
-        }
-    })
-    .await?;
-    report("update (PATCH + audit row)", &lat, wall);
-
-    let file = import_file(10_000);
-    let t = Instant::now();
-    match client.import(file.into_bytes(), None, false).await {
-        Ok(r) => println!(
-            "| import of 10,000 servers, one request | 1 | {} imported | {:.2} s | |",
-            r.imported.len(),
-            t.elapsed().as_secs_f64()
-        ),
-        Err(e) => println!("| import of 10,000 servers | not measured: {e} | | | |"),
     }
+    let create = r#"{"name": "NAME", "config": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"], "env": {"API_KEY": "secret"}}}"#;
+    as_bench
+        .import(import_file("patched", 1), None, false)
+        .await?;
+    for c in [2, 32] {
+        let f = wrk::run(
+            &base,
+            &bench,
+            &Load::PostUnique("/api/v1/mcp-servers", create),
+            c,
+            secs,
+        )?;
+        row("create", c, &f);
+        figures.insert(("create", c), f);
+        let f = wrk::run(
+            &base,
+            &bench,
+            &Load::Patch(
+                "/api/v1/mcp-servers/patched-00000",
+                r#"{"description": "patched"}"#,
+            ),
+            c,
+            secs,
+        )?;
+        row("patch", c, &f);
+    }
+
+    // The large table: other users' servers, 10,000 per import.
+    let mut import_10k = None;
+    let mut rows = 1_050;
+    let mut batch = 0;
+    while rows + 10_000 <= scale + 1_050 {
+        let took = timed_import(&as_crowd, &format!("crowd-{batch}"), 10_000).await?;
+        import_10k.get_or_insert(took);
+        rows += 10_000;
+        batch += 1;
+    }
+    let big = wrk::run(&base, &lister, &Load::Get(list50), 2, secs)?;
+    row(&format!("list (50) among {rows} rows"), 2, &big);
+    let small = figures[&("list (50)", 2)];
+
+    // The CLI against curl, the same request, one process each time.
+    let runs = 20;
+    let cli = time_runs(runs, || {
+        Command::new(release_bin("ai-agent"))
+            .args(["mcp", "list", "-o", "json"])
+            .env("AI_AGENT_API_URL", &base)
+            .env("AI_AGENT_TOKEN", &lister)
+            .env("AI_AGENT_CONFIG", dir.join("cli.json"))
+            .output()
+    })?;
+    let curl = time_runs(runs, || {
+        Command::new("curl")
+            .args(["-sf", "-H", &format!("Authorization: Bearer {lister}")])
+            .arg(format!("{base}/api/v1/mcp-servers"))
+            .output()
+    })?;
+
+    // Health checks of the fixture over stdio, and its bare handshake.
+    let fixture = release_bin("mcp-fixture");
+    let servers: serde_json::Map<String, serde_json::Value> = (0..50)
+        .map(|i| {
+            (
+                format!("fixture-{i:02}"),
+                json!({"command": fixture.to_string_lossy(), "args": ["--transport", "stdio"]}),
+            )
+        })
+        .collect();
+    as_bench
+        .import(
+            json!({"mcpServers": servers}).to_string().into_bytes(),
+            None,
+            false,
+        )
+        .await?;
+    let mut one = Duration::ZERO;
+    for _ in 0..10 {
+        let t = Instant::now();
+        let r = as_bench.health_check("fixture-00").await?;
+        one += t.elapsed();
+        if r.report.status != mcp_model::api::HealthStatus::Healthy {
+            bail!("the fixture's check was not healthy: {r:?}");
+        }
+    }
+    let one = one / 10;
+    let bare = bare_handshake(&fixture, 10)?;
+    let t = Instant::now();
+    let checks = (0..50).map(|i| {
+        let c = as_bench.clone();
+        async move { c.health_check(&format!("fixture-{i:02}")).await }
+    });
+    for r in futures_join(checks).await {
+        r?;
+    }
+    let fifty = t.elapsed();
+    let rss_mb = peak_rss_mb(server.child.id())?;
+
+    println!();
+    println!("| other | value |\n|---|---|");
+    println!(
+        "| import of 1,000 servers | {:.3} s |",
+        import_1k.as_secs_f64()
+    );
+    if let Some(t) = import_10k {
+        println!("| import of 10,000 servers | {:.3} s |", t.as_secs_f64());
+    }
+    println!(
+        "| `ai-agent mcp list -o json` / `curl`, one process each | {:.1} ms / {:.1} ms |",
+        ms(cli),
+        ms(curl)
+    );
+    println!(
+        "| stdio health check of the fixture / its bare start and handshake | {:.1} ms / {:.1} ms |",
+        ms(one),
+        ms(bare)
+    );
+    println!(
+        "| 50 health checks at once / one | {:.1} ms / {:.1} ms |",
+        ms(fifty),
+        ms(one)
+    );
+    println!("| server peak RSS | {rss_mb:.1} MB |");
+    println!();
+    println!("| target | measured | wanted | |\n|---|---|---|---|");
+    let rps = |k: (&str, u32)| figures[&k].rps;
+    target(
+        "list(50) / /me, 2 connections",
+        rps(("list (50)", 2)) / rps(("GET /api/v1/me", 2)),
+        0.5,
+        true,
+    );
+    target(
+        "/me / /healthz, 2 connections",
+        rps(("GET /api/v1/me", 2)) / rps(("GET /healthz", 2)),
+        0.6,
+        true,
+    );
+    target(
+        &format!("list at {rows} rows / at 1,050 rows"),
+        big.rps / small.rps,
+        0.8,
+        true,
+    );
+    target(
+        "create req/s, 32 connections",
+        rps(("create", 32)),
+        3000.0,
+        true,
+    );
+    if let Some(t) = import_10k {
+        target("10,000-server import, s", t.as_secs_f64(), 0.3, false);
+    }
+    target(
+        "CLI / curl",
+        cli.as_secs_f64() / curl.as_secs_f64(),
+        1.2,
+        false,
+    );
+    target(
+        "stdio check / bare handshake",
+        one.as_secs_f64() / bare.as_secs_f64(),
+        1.1,
+        false,
+    );
+    target(
+        "50 parallel checks / one",
+        fifty.as_secs_f64() / one.as_secs_f64(),
+        3.0,
+        false,
+    );
+    target("peak RSS, MB", rss_mb, 40.0, false);
     drop(server);
     Ok(())
 }
 
-fn import_file(n: usize) -> String {
-    let servers: serde_json::Map<String, serde_json::Value> = (0..n)
-        .map(|i| (format!("imported-{i:05}"), json!({"command": "uvx", "args": ["mcp-server-fetch"], "env": {"TOKEN": format!("t{i}")}})))
-        .collect();
-    json!({"mcpServers": servers}).to_string()
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The mean wall time of `runs` runs of a command that must succeed.
+fn time_runs(
+    runs: u32,
+    mut f: impl FnMut() -> std::io::Result<std::process::Output>,
+) -> Result<Duration> {
+    let t = Instant::now();
+    for _ in 0..runs {
+        let out = f()?;
+        if !out.status.success() {
+            bail!("command failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    Ok(t.elapsed() / runs)
+}
+
+/// The mean time to start the fixture and have its answer to `initialize`.
+fn bare_handshake(fixture: &std::path::Path, runs: u32) -> Result<Duration> {
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"0"}}}"#;
+    let t = Instant::now();
+    for _ in 0..runs {
+        let mut child: Child = Command::new(fixture)
+            .args(["--transport", "stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        writeln!(child.stdin.as_mut().context("stdin")?, "{init}")?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
+        if !line.contains("\"result\"") {
+            bail!("the fixture did not answer initialize: {line}");
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    Ok(t.elapsed() / runs)
+}
+
+/// All futures at once, their results in order.
+async fn futures_join<T: Send + 'static>(
+    futs: impl Iterator<Item = impl std::future::Future<Output = T> + Send + 'static>,
+) -> Vec<T> {
+    let handles: Vec<_> = futs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        if let Ok(v) = h.await {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The process's peak resident set (`VmHWM`), in MB.
+fn peak_rss_mb(pid: u32) -> Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .context("no VmHWM in /proc/PID/status")?;
+    Ok(kb / 1024.0)
 }
