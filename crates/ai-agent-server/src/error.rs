@@ -217,43 +217,24 @@ mod tests {
 
     #[test]
     fn database_failures_map_by_kind_where_diesel_gives_one() {
+        use DatabaseErrorKind::*;
         use diesel::result::{DatabaseErrorKind, Error};
-        let db = |kind, msg: &str| Error::DatabaseError(kind, Box::new(msg.to_string()));
-        let status = |e: Error| AppError::from(e).status_code();
-        assert_eq!(
-            status(db(
-                DatabaseErrorKind::ReadOnlyTransaction,
-                "cannot execute INSERT in a read-only transaction"
-            )),
-            StatusCode::SERVICE_UNAVAILABLE
-        );
-        assert_eq!(
-            status(db(DatabaseErrorKind::UniqueViolation, "dup")),
-            StatusCode::CONFLICT
-        );
-        assert_eq!(
-            status(db(DatabaseErrorKind::SerializationFailure, "retry")),
-            StatusCode::SERVICE_UNAVAILABLE
-        );
-        // SQLite's codes arrive only as sqlite3_errstr's fixed texts.
-        assert_eq!(
-            status(db(DatabaseErrorKind::Unknown, "database is locked")),
-            StatusCode::SERVICE_UNAVAILABLE
-        );
-        assert_eq!(
-            status(db(DatabaseErrorKind::Unknown, "database or disk is full")),
-            StatusCode::INSUFFICIENT_STORAGE
-        );
-        assert_eq!(
-            status(db(
-                DatabaseErrorKind::Unknown,
-                "attempt to write a readonly database"
-            )),
-            StatusCode::SERVICE_UNAVAILABLE
-        );
-        assert_eq!(
-            status(db(DatabaseErrorKind::Unknown, "no such table: x")),
-            StatusCode::INTERNAL_SERVER_ERROR
-        );
+        // SQLite's codes arrive only as sqlite3_errstr's fixed texts (Unknown).
+        for (kind, msg, want) in [
+            (
+                ReadOnlyTransaction,
+                "cannot execute INSERT in a read-only transaction",
+                503,
+            ),
+            (UniqueViolation, "dup", 409),
+            (SerializationFailure, "retry", 503),
+            (Unknown, "database is locked", 503),
+            (Unknown, "database or disk is full", 507),
+            (Unknown, "attempt to write a readonly database", 503),
+            (Unknown, "no such table: x", 500),
+        ] {
+            let e = Error::DatabaseError(kind, Box::new(msg.to_string()));
+            assert_eq!(AppError::from(e).status_code().as_u16(), want, "{msg}");
+        }
     }
 }

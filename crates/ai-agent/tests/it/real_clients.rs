@@ -97,71 +97,75 @@ async fn client(m: &Machine, program: &str, args: &[&str]) -> (String, String) {
     (stdout, stderr)
 }
 
-/// The servers all three tests sync: stdio and streamable HTTP (with
-/// secrets), and SSE, which Codex cannot take.
-async fn servers(m: &Machine) {
-    crate::sync::two_servers(m).await;
-    m.create(&[
-        "--name",
-        "events",
-        "--type",
-        "sse",
-        "--url",
-        "http://127.0.0.1:9/sse",
-    ])
-    .await;
-}
+/// The lines of a client's `mcp list` that name a server, sorted.
+#[derive(Debug)]
+struct Listed(Vec<String>);
 
-/// The lines of `mcp list` that name a server, sorted.
-fn server_lines(stdout: &str) -> Vec<String> {
-    let mut lines: Vec<String> = stdout
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.contains(": ") && l.contains(" - "))
-        .map(|l| {
-            l.trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
-                .to_string()
-        })
-        .collect();
-    lines.sort();
-    lines
+impl Listed {
+    fn new(output: &str) -> Listed {
+        let mut lines: Vec<String> = output
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.contains(": ") && l.contains(" - "))
+            .map(|l| {
+                l.trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+                    .to_string()
+            })
+            .collect();
+        lines.sort();
+        Listed(lines)
+    }
+
+    fn names(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .map(|l| l.split(':').next().unwrap_or(""))
+            .collect()
+    }
+
+    /// The line of server `name`, or "".
+    fn line(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|l| l.starts_with(&format!("{name}:")))
+            .map_or("", String::as_str)
+    }
 }
 
 #[tokio::test]
 async fn claude_code_lists_the_synced_servers() {
     let m = Machine::new().await;
-    servers(&m).await;
+    crate::sync::three_servers(&m).await;
     let before = "{\n  \"numStartups\": 3,\n  \"hasCompletedOnboarding\": true,\n  \"mcpServers\": {\n    \"mine\": {\"type\": \"stdio\", \"command\": \"ai-agent-test-own\", \"args\": [], \"env\": {}}\n  }\n}\n";
     m.write(".claude.json", before);
     m.run(&["mcp", "sync", "--client", "claude-code"])
         .await
         .success();
-    let listed = server_lines(&client(&m, "claude", &["mcp", "list"]).await.0);
-    let names: Vec<&str> = listed
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or(""))
-        .collect();
-    assert_eq!(names, ["events", "files", "mine", "search"], "{listed:?}");
-    let line = |n: &str| {
+    let listed = Listed::new(&client(&m, "claude", &["mcp", "list"]).await.0);
+    assert_eq!(
+        listed.names(),
+        ["events", "files", "mine", "search"],
+        "{listed:?}"
+    );
+    assert!(
         listed
-            .iter()
-            .find(|l| l.starts_with(&format!("{n}:")))
-            .cloned()
-            .unwrap_or_default()
-    };
-    assert!(
-        line("files").starts_with("files: ai-agent-test-no-such-program /data"),
+            .line("files")
+            .starts_with("files: ai-agent-test-no-such-program /data"),
         "{listed:?}"
     );
     assert!(
-        line("search").starts_with("search: http://127.0.0.1:9/mcp (HTTP)"),
+        listed
+            .line("search")
+            .starts_with("search: http://127.0.0.1:9/mcp (HTTP)"),
         "{listed:?}"
     );
     assert!(
-        line("events").starts_with("events: http://127.0.0.1:9/sse (SSE)"),
+        listed
+            .line("events")
+            .starts_with("events: http://127.0.0.1:9/sse (SSE)"),
         "{listed:?}"
     );
-    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    let v = m.json(".claude.json");
     assert_eq!(
         v["hasCompletedOnboarding"], true,
         "other settings untouched"
@@ -172,7 +176,7 @@ async fn claude_code_lists_the_synced_servers() {
 #[tokio::test]
 async fn codex_lists_the_synced_servers() {
     let m = Machine::new().await;
-    servers(&m).await;
+    crate::sync::three_servers(&m).await;
     let before = "# settings\nmodel = \"o3\"\napproval_policy = \"never\"\n";
     m.write(".codex/config.toml", before);
     m.run(&["mcp", "sync", "--client", "codex", "--secrets", "env"])
@@ -229,32 +233,25 @@ async fn codex_lists_the_synced_servers() {
 #[tokio::test]
 async fn gemini_cli_lists_the_synced_servers() {
     let m = Machine::new().await;
-    servers(&m).await;
+    crate::sync::three_servers(&m).await;
     let before = "{\n  // my settings\n  \"ui\": {\"theme\": \"Dracula\"},\n  \"mcp\": {\"excluded\": []}\n}\n";
     m.write(".gemini/settings.json", before);
     m.run(&["mcp", "sync", "--client", "gemini"])
         .await
         .success();
-    let listed = server_lines(&client(&m, "gemini", &["mcp", "list"]).await.1);
-    let names: Vec<&str> = listed
-        .iter()
-        .map(|l| l.split(':').next().unwrap_or(""))
-        .collect();
-    assert_eq!(names, ["events", "files", "search"], "{listed:?}");
-    let line = |n: &str| {
-        listed
-            .iter()
-            .find(|l| l.starts_with(&format!("{n}:")))
-            .cloned()
-            .unwrap_or_default()
-    };
-    assert!(line("files").contains("(stdio)"), "{listed:?}");
+    let listed = Listed::new(&client(&m, "gemini", &["mcp", "list"]).await.1);
+    assert_eq!(listed.names(), ["events", "files", "search"], "{listed:?}");
+    assert!(listed.line("files").contains("(stdio)"), "{listed:?}");
     assert!(
-        line("search").contains("http://127.0.0.1:9/mcp (http)"),
+        listed
+            .line("search")
+            .contains("http://127.0.0.1:9/mcp (http)"),
         "{listed:?}"
     );
     assert!(
-        line("events").contains("http://127.0.0.1:9/sse (sse)"),
+        listed
+            .line("events")
+            .contains("http://127.0.0.1:9/sse (sse)"),
         "{listed:?}"
     );
     let after = m.read(".gemini/settings.json");

@@ -58,6 +58,11 @@ impl Machine {
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.home().join(rel)).expect("read")
     }
+
+    /// A file under the home directory, which must be JSON.
+    pub fn json(&self, rel: &str) -> Value {
+        serde_json::from_str(&self.read(rel)).expect("JSON")
+    }
 }
 
 /// The servers used across these tests: a stdio one with a secret env value
@@ -81,6 +86,20 @@ pub async fn two_servers(m: &Machine) {
         "http://127.0.0.1:9/mcp",
         "--header",
         "Authorization:Bearer tok-secret-2",
+    ])
+    .await;
+}
+
+/// [`two_servers`] and an SSE server, which Codex cannot take.
+pub async fn three_servers(m: &Machine) {
+    two_servers(m).await;
+    m.create(&[
+        "--name",
+        "events",
+        "--type",
+        "sse",
+        "--url",
+        "http://127.0.0.1:9/sse",
     ])
     .await;
 }
@@ -202,7 +221,7 @@ async fn hand_written_entries_are_left_alone_unless_forced() {
         "ai-agent: 1 entry left alone; --force overwrites them"
     );
     assert!(out.stderr.contains("! files"), "{out:?}");
-    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    let v = m.json(".claude.json");
     assert_eq!(v["mcpServers"]["files"]["command"], "mine");
     assert_eq!(
         v["mcpServers"]["search"]["type"], "http",
@@ -212,7 +231,7 @@ async fn hand_written_entries_are_left_alone_unless_forced() {
     m.run(&["mcp", "sync", "--client", "claude-code", "--force"])
         .await
         .success();
-    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    let v = m.json(".claude.json");
     assert_eq!(
         v["mcpServers"]["files"]["command"],
         "ai-agent-test-no-such-program"
@@ -258,7 +277,7 @@ async fn an_entry_edited_after_a_sync_is_a_conflict_and_prune_spares_the_users_o
     assert_eq!(out.code, 10, "{out:?}");
     assert!(out.stderr.contains("edited by hand"), "{out:?}");
     assert!(out.stderr.contains("- search"), "{out:?}");
-    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    let v = m.json(".claude.json");
     let servers = v["mcpServers"].as_object().expect("map");
     assert!(!servers.contains_key("search"), "pruned");
     assert!(
@@ -312,16 +331,7 @@ async fn project_scope_writes_env_references_and_keeps_comments() {
 #[tokio::test]
 async fn codex_gets_its_own_fields_and_no_sse_server() {
     let m = Machine::new().await;
-    two_servers(&m).await;
-    m.create(&[
-        "--name",
-        "events",
-        "--type",
-        "sse",
-        "--url",
-        "http://127.0.0.1:9/sse",
-    ])
-    .await;
+    three_servers(&m).await;
     let toml = "# my codex settings\nmodel = \"o3\"\n\n[mcp_servers.mine]\ncommand = \"own\" # keep\n\n[profiles.fast]\nmodel = \"mini\"\n";
     m.write(".codex/config.toml", toml);
     let out = m
@@ -378,7 +388,7 @@ async fn clients_without_variables_refuse_env_mode() {
     ])
     .await
     .success();
-    let v: Value = serde_json::from_str(&m.read("work/proj/.zed/settings.json")).expect("json");
+    let v = m.json("work/proj/.zed/settings.json");
     assert_eq!(
         v["context_servers"]["files"]["env"]["API_KEY"],
         "sekrit-value-1"
@@ -402,7 +412,7 @@ async fn local_scope_is_the_projects_map_in_claude_json() {
     ])
     .await
     .success();
-    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    let v = m.json(".claude.json");
     let dir = m.project.to_str().expect("utf-8");
     assert_eq!(
         v["projects"][dir]["mcpServers"]["files"]["command"],
@@ -554,7 +564,7 @@ async fn an_edit_to_a_field_the_registry_has_no_place_for_is_kept() {
     .success();
     let out = m.run(&["mcp", "sync", "--client", "claude-code"]).await;
     assert_eq!(out.code, 10, "both changed: {out:?}");
-    let v: Value = serde_json::from_str(&m.read(".claude.json")).expect("json");
+    let v = m.json(".claude.json");
     assert_eq!(v["mcpServers"]["files"]["cwd"], "/work");
 }
 
@@ -615,27 +625,15 @@ async fn import_from_reads_every_file_before_importing_any() {
     assert!(first.contains(".claude.json"), "{out:?}");
     let list = m.run(&["mcp", "list", "-o", "json"]).await;
     assert_eq!(list.success().json()["total"], 0, "nothing imported");
-    let out = m
-        .run(&[
-            "mcp",
-            "import",
-            "--from",
-            "claude-code",
-            "--scope",
-            "project",
-        ])
-        .await;
-    out.success();
+    let project = [
+        "mcp",
+        "import",
+        "--from",
+        "claude-code",
+        "--scope",
+        "project",
+    ];
+    m.run(&project).await.success();
     m.write("work/proj/.mcp.json", r#"{"mcpServers": {}}"#);
-    let out = m
-        .run(&[
-            "mcp",
-            "import",
-            "--from",
-            "claude-code",
-            "--scope",
-            "project",
-        ])
-        .await;
-    out.failed(3);
+    m.run(&project).await.failed(3);
 }
