@@ -119,6 +119,7 @@ mod tests {
             id: uuid::Uuid::new_v4(),
             name: "alice".into(),
             role: Role::User,
+            created_at: crate::repository::now(),
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Actor {
     pub id: Uuid,
     pub name: String,
     pub role: Role,
+    /// When the user was created, so that `GET /me` needs no query.
+    pub created_at: NaiveDateTime,
 }
 
 impl Actor {

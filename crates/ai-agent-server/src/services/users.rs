@@ -84,10 +84,11 @@ fn actor_of(user: &UserRow) -> Result<Actor, AppError> {
         id: parse_uuid(&user.id)?,
         name: user.name.clone(),
         role: user.role.0,
+        created_at: user.created_at,
     })
 }
 
-pub(crate) fn me(user: &UserRow) -> Result<Me, AppError> {
+fn me(user: &UserRow) -> Result<Me, AppError> {
     Ok(Me {
         id: parse_uuid(&user.id)?,
         name: user.name.clone(),
@@ -97,9 +98,16 @@ pub(crate) fn me(user: &UserRow) -> Result<Me, AppError> {
     })
 }
 
-pub(crate) fn get_me(db: &Database, actor: &Actor) -> Result<Me, AppError> {
-    let user = db.read(|conn| Ok(repository::users::find_by_id(conn, &actor.id_str())?))?;
-    me(&user.ok_or_else(|| AppError::Unauthorized("user no longer exists".into()))?)
+/// The caller as `GET /me` shows them, from what authentication found (an
+/// authenticated caller is active, as of the auth cache's TTL at most).
+pub(crate) fn me_of(actor: &Actor) -> Me {
+    Me {
+        id: actor.id,
+        name: actor.name.clone(),
+        role: actor.role,
+        is_active: true,
+        created_at: utc(actor.created_at),
+    }
 }
 
 /// Creates a user with a first token; returns the user and the token's text,
