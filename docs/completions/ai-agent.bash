@@ -58,6 +58,12 @@ _ai__agent() {
             ai__agent__subcmd__help,whoami)
                 cmd="ai__agent__subcmd__help__subcmd__whoami"
                 ;;
+            ai__agent__subcmd__help__subcmd__mcp,add)
+                cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__add"
+                ;;
+            ai__agent__subcmd__help__subcmd__mcp,add-json)
+                cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__add__subcmd__json"
+                ;;
             ai__agent__subcmd__help__subcmd__mcp,clients)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__clients"
                 ;;
@@ -94,6 +100,12 @@ _ai__agent() {
             ai__agent__subcmd__help__subcmd__mcp,update)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__update"
                 ;;
+            ai__agent__subcmd__mcp,add)
+                cmd="ai__agent__subcmd__mcp__subcmd__add"
+                ;;
+            ai__agent__subcmd__mcp,add-json)
+                cmd="ai__agent__subcmd__mcp__subcmd__add__subcmd__json"
+                ;;
             ai__agent__subcmd__mcp,clients)
                 cmd="ai__agent__subcmd__mcp__subcmd__clients"
                 ;;
@@ -121,6 +133,12 @@ _ai__agent() {
             ai__agent__subcmd__mcp,list)
                 cmd="ai__agent__subcmd__mcp__subcmd__list"
                 ;;
+            ai__agent__subcmd__mcp,ls)
+                cmd="ai__agent__subcmd__mcp__subcmd__list"
+                ;;
+            ai__agent__subcmd__mcp,rm)
+                cmd="ai__agent__subcmd__mcp__subcmd__delete"
+                ;;
             ai__agent__subcmd__mcp,sync)
                 cmd="ai__agent__subcmd__mcp__subcmd__sync"
                 ;;
@@ -132,6 +150,12 @@ _ai__agent() {
                 ;;
             ai__agent__subcmd__mcp,update)
                 cmd="ai__agent__subcmd__mcp__subcmd__update"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__help,add)
+                cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__add"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__help,add-json)
+                cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__add__subcmd__json"
                 ;;
             ai__agent__subcmd__mcp__subcmd__help,clients)
                 cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__clients"
@@ -331,8 +355,36 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__help__subcmd__mcp)
-            opts="list create get update delete health-check tools import export sync clients templates"
+            opts="list create add add-json get update delete health-check tools import export sync clients templates"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__add__subcmd__json)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -629,12 +681,116 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__mcp)
-            opts="-o -h --api-url --token --config-file --output --help list create get update delete health-check tools import export sync clients templates help"
+            opts="-o -h --api-url --token --config-file --output --help list ls create add add-json get update delete rm health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__add)
+            opts="-t -e -H -o -h --transport --env --header --url --description --global --disabled --reveal --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --transport)
+                    COMPREPLY=($(compgen -W "stdio http sse" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "stdio http sse" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__add__subcmd__json)
+            opts="-o -h --description --global --reveal --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -923,8 +1079,36 @@ _ai__agent() {
             return 0
             ;;
         ai__subcmd__agent__subcmd__mcp__subcmd__help)
-            opts="list create get update delete health-check tools import export sync clients templates help"
+            opts="list create add add-json get update delete health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__add__subcmd__json)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

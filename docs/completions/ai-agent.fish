@@ -38,25 +38,29 @@ complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "whoami" -d 'Show 
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "create" -d 'Register a new MCP server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "get" -d 'Show one server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "update" -d 'Change a server\'s description, config or state'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "delete" -d 'Delete a server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "tools" -d 'List the tools a server offered at its last health check'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "clients" -d 'List the MCP client config files on this machine and how far each is from the registry'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list create get update delete health-check tools import export sync clients templates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "ls" -d 'List the servers you can see (yours and global ones)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "add" -d 'Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "add-json" -d 'Register a server from its JSON config, as `claude mcp add-json` takes it'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "get" -d 'Show one server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "update" -d 'Change a server\'s description, config or state'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "rm" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "clients" -d 'List the MCP client config files on this machine and how far each is from the registry'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l type -d 'Only servers of this type (stdio, sse, http)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l enabled -d 'Only enabled (true) or disabled (false) servers' -r -f -a "true\t''
 false\t''"
@@ -69,6 +73,18 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l reveal -d 'Show the secret values of your own servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l type -d 'Only servers of this type (stdio, sse, http)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l enabled -d 'Only enabled (true) or disabled (false) servers' -r -f -a "true\t''
+false\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l limit -d 'One page of at most N servers (1-1000), newest first, instead of all of them' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l after -d 'The page after the one that printed this cursor' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l reveal -d 'Show the secret values of your own servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l name -d 'Server name (defaults to the template\'s name with --from-template)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l description -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l type -d 'stdio, sse or http (guessed from --command / --url when absent)' -r
@@ -90,6 +106,31 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Ask for whatever the flags do not give'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l reveal -d 'Show the secret values in the answer'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s t -l transport -d 'stdio (the default with a command), http (the default with a URL) or sse' -r -f -a "stdio\t''
+http\t''
+sse\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s e -l env -d 'Environment variable of a stdio server; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s H -l header -d 'HTTP header of a remote server; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'The remote server\'s URL (or give it as the last argument)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l description -d 'What the server is for' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l global -d 'Make the server visible to every user (admins only)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l disabled -d 'Register the server disabled'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l reveal -d 'Show the secret values in the answer'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l description -d 'What the server is for' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l global -d 'Make the server visible to every user (admins only)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l reveal -d 'Show the secret values in the answer'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
@@ -117,6 +158,12 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
@@ -205,6 +252,8 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the servers you can see (yours and global ones)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "add-json" -d 'Register a server from its JSON config, as `claude mcp add-json` takes it'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a server\'s description, config or state'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a server'
@@ -256,6 +305,8 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the servers you can see (yours and global ones)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "create" -d 'Register a new MCP server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "add" -d 'Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "add-json" -d 'Register a server from its JSON config, as `claude mcp add-json` takes it'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "get" -d 'Show one server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "update" -d 'Change a server\'s description, config or state'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "delete" -d 'Delete a server'

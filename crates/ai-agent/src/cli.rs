@@ -99,14 +99,20 @@ pub(crate) enum Command {
 #[derive(Debug, Subcommand)]
 pub(crate) enum McpCommand {
     /// List the servers you can see (yours and global ones)
+    #[command(visible_alias = "ls")]
     List(ListArgs),
     /// Register a new MCP server
     Create(Box<CreateArgs>),
+    /// Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`
+    Add(AddArgs),
+    /// Register a server from its JSON config, as `claude mcp add-json` takes it
+    AddJson(AddJsonArgs),
     /// Show one server
     Get(GetArgs),
     /// Change a server's description, config or state
     Update(UpdateArgs),
     /// Delete a server
+    #[command(visible_alias = "rm")]
     Delete(ServerRef),
     /// Connect to a server (or all of them) and report its health
     HealthCheck(HealthCheckArgs),
@@ -202,6 +208,66 @@ pub(crate) struct CreateArgs {
     /// Start from a built-in template (see `ai-agent mcp templates`)
     #[arg(long, value_name = "TEMPLATE", conflicts_with_all = ["command", "url", "headers", "header", "server_type"])]
     pub from_template: Option<String>,
+    /// Show the secret values in the answer
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ai-agent mcp add fs -e ROOT=/data -- npx -y @modelcontextprotocol/server-filesystem /data
+  ai-agent mcp add --transport http docs https://mcp.example.com/mcp -H 'Authorization: Bearer TOKEN'")]
+pub(crate) struct AddArgs {
+    /// Server name
+    pub name: String,
+    /// stdio (the default with a command), http (the default with a URL) or sse
+    #[arg(long, short = 't', value_parser = ["stdio", "http", "sse"])]
+    pub transport: Option<String>,
+    /// Environment variable of a stdio server; repeatable
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// HTTP header of a remote server; repeatable
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub header: Vec<String>,
+    /// The remote server's URL (or give it as the last argument)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// What the server is for
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Make the server visible to every user (admins only)
+    #[arg(long)]
+    pub global: bool,
+    /// Register the server disabled
+    #[arg(long)]
+    pub disabled: bool,
+    /// Show the secret values in the answer
+    #[arg(long)]
+    pub reveal: bool,
+    /// The stdio server's command, or the remote server's URL
+    #[arg(value_name = "COMMAND_OR_URL")]
+    pub command_or_url: Option<String>,
+    /// The command's arguments, after -- (or the whole command: `-- npx -y pkg`)
+    #[arg(value_name = "ARGS", last = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = r#"Examples:
+  ai-agent mcp add-json time '{"type":"stdio","command":"uvx","args":["mcp-server-time"]}'
+  ai-agent mcp add-json docs '{"type":"http","url":"https://mcp.example.com/mcp"}'"#)]
+pub(crate) struct AddJsonArgs {
+    /// Server name
+    pub name: String,
+    /// The config: `type` and its fields (command/args/env, or url/headers); - reads stdin
+    #[arg(value_name = "JSON|-")]
+    pub json: String,
+    /// What the server is for
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Make the server visible to every user (admins only)
+    #[arg(long)]
+    pub global: bool,
     /// Show the secret values in the answer
     #[arg(long)]
     pub reveal: bool,

@@ -291,7 +291,10 @@ pub(super) fn parse_env(items: &[String]) -> CliResult<BTreeMap<String, String>>
         .collect()
 }
 
-fn parse_headers(json: Option<&str>, items: &[String]) -> CliResult<BTreeMap<String, String>> {
+pub(super) fn parse_headers(
+    json: Option<&str>,
+    items: &[String],
+) -> CliResult<BTreeMap<String, String>> {
     let mut headers = match json {
         Some(text) => serde_json::from_str::<BTreeMap<String, String>>(text).map_err(|e| {
             CliError::usage(format!(

@@ -1,6 +1,7 @@
 //! The commands: each group in its own module, all sharing one [`Ctx`] that
 //! knows how to reach the server and how to print.
 
+mod add;
 mod auth;
 mod create;
 mod health;
@@ -86,6 +87,8 @@ async fn mcp(ctx: &Ctx, cmd: McpCommand) -> CliResult {
     match cmd {
         McpCommand::List(a) => servers::list(ctx, &a).await,
         McpCommand::Create(a) => create::create(ctx, &a).await,
+        McpCommand::Add(a) => add::add(ctx, &a).await,
+        McpCommand::AddJson(a) => add::add_json(ctx, &a).await,
         McpCommand::Get(a) => servers::get(ctx, &a).await,
         McpCommand::Update(a) => servers::update(ctx, &a).await,
         McpCommand::Delete(a) => servers::delete(ctx, &a.server).await,
