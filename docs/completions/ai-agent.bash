@@ -236,7 +236,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__completions)
+        ai__agent__subcmd__completions)
             opts="-o -h --api-url --token --config-file --output --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -270,7 +270,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help)
+        ai__agent__subcmd__help)
             opts="mcp login logout whoami completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -284,7 +284,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__completions)
+        ai__agent__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -298,7 +298,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__help)
+        ai__agent__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -312,7 +312,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__login)
+        ai__agent__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -326,7 +326,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__logout)
+        ai__agent__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -340,7 +340,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__man)
+        ai__agent__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -354,7 +354,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp)
+        ai__agent__subcmd__help__subcmd__mcp)
             opts="list create add add-json get update delete health-check tools import export sync clients templates"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -368,7 +368,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__add)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__add)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -382,7 +382,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__add__subcmd__json)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__add__subcmd__json)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -396,7 +396,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__clients)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__clients)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -410,7 +410,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__create)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -424,7 +424,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__delete)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -438,7 +438,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__export)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -452,7 +452,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__get)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -466,7 +466,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__health__subcmd__check)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__health__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -480,7 +480,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__import)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -494,7 +494,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__list)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -508,7 +508,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__sync)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -522,7 +522,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__templates)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__templates)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -536,7 +536,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__tools)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__tools)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -550,7 +550,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__mcp__subcmd__update)
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -564,7 +564,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__help__subcmd__whoami)
+        ai__agent__subcmd__help__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -578,7 +578,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__login)
+        ai__agent__subcmd__login)
             opts="-o -h --with-token --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -612,7 +612,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__logout)
+        ai__agent__subcmd__logout)
             opts="-o -h --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -646,7 +646,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__man)
+        ai__agent__subcmd__man)
             opts="-o -h --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -680,7 +680,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp)
+        ai__agent__subcmd__mcp)
             opts="-o -h --api-url --token --config-file --output --help list ls create add add-json get update delete rm health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -714,7 +714,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__add)
+        ai__agent__subcmd__mcp__subcmd__add)
             opts="-t -e -H -o -h --transport --env --header --url --description --global --disabled --reveal --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -780,7 +780,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__add__subcmd__json)
+        ai__agent__subcmd__mcp__subcmd__add__subcmd__json)
             opts="-o -h --description --global --reveal --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -818,7 +818,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__clients)
+        ai__agent__subcmd__mcp__subcmd__clients)
             opts="-o -h --project --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -856,7 +856,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__create)
+        ai__agent__subcmd__mcp__subcmd__create)
             opts="-i -o -h --name --description --type --command --args --arg --env --url --headers --header --global --disabled --interactive --from-template --reveal --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -934,7 +934,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__delete)
+        ai__agent__subcmd__mcp__subcmd__delete)
             opts="-o -h --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -968,7 +968,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__export)
+        ai__agent__subcmd__mcp__subcmd__export)
             opts="-o -h --no-global --format --servers --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1010,7 +1010,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__get)
+        ai__agent__subcmd__mcp__subcmd__get)
             opts="-o -h --reveal --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1044,7 +1044,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__health__subcmd__check)
+        ai__agent__subcmd__mcp__subcmd__health__subcmd__check)
             opts="-o -h --all --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1078,7 +1078,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help)
+        ai__agent__subcmd__mcp__subcmd__help)
             opts="list create add add-json get update delete health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1092,7 +1092,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__add)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__add)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1106,7 +1106,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__add__subcmd__json)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__add__subcmd__json)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1120,7 +1120,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__clients)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__clients)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1134,7 +1134,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__create)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1148,7 +1148,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__delete)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1162,7 +1162,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__export)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1176,7 +1176,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__get)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1190,7 +1190,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__health__subcmd__check)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__health__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1204,7 +1204,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__help)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1218,7 +1218,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__import)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1232,7 +1232,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__list)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1246,7 +1246,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__sync)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1260,7 +1260,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__templates)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__templates)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1274,7 +1274,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__tools)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__tools)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1288,7 +1288,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__help__subcmd__update)
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1302,7 +1302,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__import)
+        ai__agent__subcmd__mcp__subcmd__import)
             opts="-o -h --override --format --from --scope --project --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1352,7 +1352,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__list)
+        ai__agent__subcmd__mcp__subcmd__list)
             opts="-o -h --type --enabled --reveal --limit --after --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1402,7 +1402,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__sync)
+        ai__agent__subcmd__mcp__subcmd__sync)
             opts="-o -h --client --scope --project --path --dry-run --prune --force --servers --no-global --secrets --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1460,7 +1460,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__templates)
+        ai__agent__subcmd__mcp__subcmd__templates)
             opts="-o -h --name --create --server-name --env --arg --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1510,7 +1510,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__tools)
+        ai__agent__subcmd__mcp__subcmd__tools)
             opts="-o -h --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1544,7 +1544,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__mcp__subcmd__update)
+        ai__agent__subcmd__mcp__subcmd__update)
             opts="-o -h --name --description --config --type --enabled --global --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1602,7 +1602,7 @@ _ai__agent() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ai__subcmd__agent__subcmd__whoami)
+        ai__agent__subcmd__whoami)
             opts="-o -h --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
