@@ -164,12 +164,14 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l concurrency -d 'With --all, how many checks run at once (each may start a process on the server)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l all -d 'Check every server you can see, concurrently'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l all -d 'Check every enabled server you can see, concurrently'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l include-disabled -d 'With --all, check disabled servers too'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l token -d 'API token' -r

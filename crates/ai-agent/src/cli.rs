@@ -306,9 +306,16 @@ pub(crate) struct HealthCheckArgs {
         conflicts_with = "all"
     )]
     pub server: Option<String>,
-    /// Check every server you can see, concurrently
+    /// Check every enabled server you can see, concurrently
     #[arg(long)]
     pub all: bool,
+    /// With --all, check disabled servers too
+    #[arg(long, requires = "all")]
+    pub include_disabled: bool,
+    /// With --all, how many checks run at once (each may start a process on the server)
+    #[arg(long, requires = "all", value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Args)]

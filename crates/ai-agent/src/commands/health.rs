@@ -15,13 +15,10 @@ use crate::client::{Client, ClientError, is_not_found};
 use crate::exit::{CliError, CliResult, Code};
 use crate::output::HealthRow;
 
-/// How many checks run at once with `--all`: each may spawn a process on the server.
-const PARALLEL: usize = 8;
-
 pub(crate) async fn check(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
     match &a.server {
         Some(server) if !a.all => one(ctx, server).await,
-        _ => all(ctx).await,
+        _ => all(ctx, a).await,
     }
 }
 
@@ -60,16 +57,22 @@ fn unhealthy_line(h: &HealthCheckResult) -> String {
     line
 }
 
-async fn all(ctx: &Ctx) -> CliResult {
+async fn all(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
     let client = ctx.client()?;
-    let servers = client.list_all_servers(false).await?;
+    let servers = client
+        .list_matching(&crate::client::ListParams {
+            enabled: (!a.include_disabled).then_some(true),
+            ..Default::default()
+        })
+        .await?
+        .items;
     let bar = ProgressBar::new(servers.len() as u64);
     if let Ok(style) = ProgressStyle::with_template("{spinner} checking {pos}/{len} {bar:30} {msg}")
     {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(120));
-    let gate = Arc::new(Semaphore::new(PARALLEL));
+    let gate = Arc::new(Semaphore::new(usize::from(a.concurrency)));
     let mut tasks = JoinSet::new();
     for (i, s) in servers.iter().enumerate() {
         let (client, gate, bar) = (client.clone(), gate.clone(), bar.clone());
@@ -98,6 +101,12 @@ async fn all(ctx: &Ctx) -> CliResult {
         }
     }
     bar.finish_and_clear();
+    // What needs attention first: checks that failed, then servers not healthy.
+    rows.sort_by_key(|r| match &r.outcome {
+        Err(_) => 0,
+        Ok(h) if h.health_status != HealthStatus::Healthy => 1,
+        Ok(_) => 2,
+    });
 
     if ctx.out.json() {
         let items: Vec<_> = rows

@@ -197,3 +197,50 @@ async fn tools_needs_a_check_first_then_lists_the_tools() {
     let missing = env.run(&["mcp", "tools", "nope"]).await;
     missing.failed(3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_check_all_skips_disabled_servers_and_lists_failures_first() {
+    let env = Env::new().await;
+    missing_command_server(&env, "broken").await;
+    fixture_server(&env, "good").await;
+    env.run(&[
+        "mcp",
+        "create",
+        "--name",
+        "off",
+        "--command",
+        "no-such-mcp-server",
+        "--disabled",
+    ])
+    .await
+    .success();
+    let out = env
+        .run(&["mcp", "health-check", "--all", "--concurrency", "1"])
+        .await;
+    assert_eq!(out.code, 8, "{out:?}");
+    assert!(
+        out.stdout.ends_with("1 of 2 healthy.\n"),
+        "disabled skipped: {out:?}"
+    );
+    let (broken, good) = (out.stdout.find("broken"), out.stdout.find("good"));
+    assert!(broken < good, "failures first: {out:?}");
+    let all = env
+        .run(&[
+            "mcp",
+            "health-check",
+            "--all",
+            "--include-disabled",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(
+        all.json()["items"].as_array().map(Vec::len),
+        Some(3),
+        "{all:?}"
+    );
+    let bad = env
+        .run(&["mcp", "health-check", "--all", "--concurrency", "0"])
+        .await;
+    assert_eq!(bad.code, 2, "{bad:?}");
+}
