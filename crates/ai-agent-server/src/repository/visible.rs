@@ -106,13 +106,13 @@ pub(crate) fn list_visible(
         Some(q) => newest_first(q, after).limit(wanted).load(conn)?,
         None => Vec::new(),
     };
-    let mut rows = merge(mine, theirs, |r| {
+    let rows = merge(mine, theirs, |r| {
         std::cmp::Reverse((r.created_at, r.id.clone()))
     });
     let skip = usize::try_from(offset).unwrap_or(usize::MAX);
     let take = usize::try_from(limit).unwrap_or(usize::MAX);
     let more = rows.len() > skip.saturating_add(take);
-    let rows: Vec<ServerRow> = rows.drain(..).skip(skip).take(take).collect();
+    let rows: Vec<ServerRow> = rows.into_iter().skip(skip).take(take).collect();
     let total = total(conn, user_id, filter)?;
     Ok((rows, more, total))
 }

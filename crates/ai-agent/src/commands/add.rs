@@ -9,18 +9,12 @@ use mcp_model::api::CreateServer;
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::create::{duplicate_hint, parse_env, parse_headers, show_created};
+use super::create::{parse_env, parse_headers, submit};
 use crate::cli::{AddArgs, AddJsonArgs};
 use crate::exit::{CliError, CliResult};
 
 pub(crate) async fn add(ctx: &Ctx, a: &AddArgs) -> CliResult {
-    let req = add_request(a)?;
-    let server = ctx
-        .client()?
-        .create_server(&req, a.reveal)
-        .await
-        .map_err(|e| duplicate_hint(e, &req.name))?;
-    show_created(ctx, &server)
+    submit(ctx, &ctx.client()?, &add_request(a)?, a.reveal).await
 }
 
 fn is_url(s: &str) -> bool {
@@ -92,12 +86,7 @@ pub(crate) async fn add_json(ctx: &Ctx, a: &AddJsonArgs) -> CliResult {
         a.json.clone()
     };
     let req = json_request(&a.name, &text, a.description.as_deref(), a.global)?;
-    let server = ctx
-        .client()?
-        .create_server(&req, a.reveal)
-        .await
-        .map_err(|e| duplicate_hint(e, &req.name))?;
-    show_created(ctx, &server)
+    submit(ctx, &ctx.client()?, &req, a.reveal).await
 }
 
 /// A server's config as Claude Code's `add-json` takes it (`type` and the

@@ -46,16 +46,25 @@ pub(crate) async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
         is_enabled: !a.disabled,
         ..req
     };
-    let server = ctx
-        .client()?
-        .create_server(&req, a.reveal)
+    submit(ctx, &ctx.client()?, &req, a.reveal).await
+}
+
+/// Sends a create request and shows the new server (`create`, `add`, `add-json`).
+pub(super) async fn submit(
+    ctx: &Ctx,
+    client: &crate::client::Client,
+    req: &CreateServer,
+    reveal: bool,
+) -> CliResult {
+    let server = client
+        .create_server(req, reveal)
         .await
         .map_err(|e| duplicate_hint(e, &req.name))?;
     show_created(ctx, &server)
 }
 
 /// A 409 on create means the name is taken: say what to do instead.
-pub(super) fn duplicate_hint(e: crate::client::ClientError, name: &str) -> CliError {
+fn duplicate_hint(e: crate::client::ClientError, name: &str) -> CliError {
     let taken = matches!(e, crate::client::ClientError::Api { status: 409, .. });
     let e = CliError::from(e);
     if taken {
@@ -67,7 +76,7 @@ pub(super) fn duplicate_hint(e: crate::client::ClientError, name: &str) -> CliEr
     }
 }
 
-pub(super) fn show_created(ctx: &Ctx, server: &McpServer) -> CliResult {
+fn show_created(ctx: &Ctx, server: &McpServer) -> CliResult {
     if ctx.out.json() {
         ctx.out.print_json(server)?;
     } else {

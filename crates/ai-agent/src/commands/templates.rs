@@ -2,7 +2,7 @@
 
 use mcp_model::api::Template;
 
-use super::create::{TemplateValues, show_created, template_request};
+use super::create::{TemplateValues, submit, template_request};
 use super::{Ctx, ok};
 use crate::cli::TemplatesArgs;
 use crate::exit::{CliError, CliResult, Code};
@@ -40,9 +40,5 @@ pub(crate) async fn templates(ctx: &Ctx, a: &TemplatesArgs) -> CliResult {
         values,
         prompt::for_stdin().as_mut(),
     )?;
-    let server = client
-        .create_server(&req, false)
-        .await
-        .map_err(|e| super::create::duplicate_hint(e, &req.name))?;
-    show_created(ctx, &server)
+    submit(ctx, &client, &req, false).await
 }

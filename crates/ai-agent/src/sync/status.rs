@@ -6,15 +6,13 @@ use std::path::{Path, PathBuf};
 use mcp_model::api::ExportList;
 use mcp_model::formats::Format;
 use mcp_model::formats::client::{Dirs, Location, Scope};
-use mcp_model::formats::edit;
 use serde::Serialize;
 
 use super::plan::{Action, Options};
 use super::secrets::Secrets;
 use super::state::State;
 use super::{Request, Target, decide};
-use crate::exit::{CliError, CliResult};
-use crate::files;
+use crate::exit::CliResult;
 
 /// A file's status for `ai-agent mcp clients`.
 #[derive(Debug, Clone, Serialize)]
@@ -77,18 +75,16 @@ pub fn statuses(dirs: &Dirs, list: &ExportList, state_path: &Path) -> CliResult<
                 stale: 0,
                 error: None,
             };
-            let text = files::read(&location.path).map(|f| f.text.unwrap_or_default());
-            let existing = text.and_then(|t| {
-                edit::entries(format, &t, &location.section).map_err(|e| CliError::generic(e.0))
-            });
-            let existing = match existing {
-                Ok(e) => e,
+            // One read of the file: the decision holds the map's entries.
+            let decision = match decide(&target, list, &request, &state) {
+                Ok(d) => d,
                 Err(e) => {
                     status.error = Some(e.message);
                     out.push(status);
                     continue;
                 }
             };
+            let existing = &decision.existing;
             // A file two scopes share (Claude Code's ~/.claude.json) is listed
             // for the second one only when it has that scope's map.
             let shared = locations
@@ -102,16 +98,11 @@ pub fn statuses(dirs: &Dirs, list: &ExportList, state_path: &Path) -> CliResult<
                 .iter()
                 .filter(|(n, _)| list.servers.iter().any(|s| &s.name == n))
                 .count();
-            match decide(&target, list, &request, &state) {
-                Ok(decision) => {
-                    let plan = decision.plan;
-                    status.to_add = plan.count(|a| *a == Action::Add);
-                    status.to_update = plan.count(|a| *a == Action::Update);
-                    status.conflicts = plan.conflicts();
-                    status.stale = plan.count(|a| *a == Action::Stale);
-                }
-                Err(e) => status.error = Some(e.message),
-            }
+            let plan = &decision.plan;
+            status.to_add = plan.count(|a| *a == Action::Add);
+            status.to_update = plan.count(|a| *a == Action::Update);
+            status.conflicts = plan.conflicts();
+            status.stale = plan.count(|a| *a == Action::Stale);
             out.push(status);
         }
     }
