@@ -100,6 +100,12 @@ _ai__agent() {
             ai__agent__subcmd__help__subcmd__mcp,update)
                 cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__update"
                 ;;
+            ai__agent__subcmd__help__subcmd__mcp__subcmd__tools,approve)
+                cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__tools__subcmd__approve"
+                ;;
+            ai__agent__subcmd__help__subcmd__mcp__subcmd__tools,diff)
+                cmd="ai__agent__subcmd__help__subcmd__mcp__subcmd__tools__subcmd__diff"
+                ;;
             ai__agent__subcmd__mcp,add)
                 cmd="ai__agent__subcmd__mcp__subcmd__add"
                 ;;
@@ -195,6 +201,30 @@ _ai__agent() {
                 ;;
             ai__agent__subcmd__mcp__subcmd__help,update)
                 cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__update"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__help__subcmd__tools,approve)
+                cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__tools__subcmd__approve"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__help__subcmd__tools,diff)
+                cmd="ai__agent__subcmd__mcp__subcmd__help__subcmd__tools__subcmd__diff"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__tools,approve)
+                cmd="ai__agent__subcmd__mcp__subcmd__tools__subcmd__approve"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__tools,diff)
+                cmd="ai__agent__subcmd__mcp__subcmd__tools__subcmd__diff"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__tools,help)
+                cmd="ai__agent__subcmd__mcp__subcmd__tools__subcmd__help"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__tools__subcmd__help,approve)
+                cmd="ai__agent__subcmd__mcp__subcmd__tools__subcmd__help__subcmd__approve"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__tools__subcmd__help,diff)
+                cmd="ai__agent__subcmd__mcp__subcmd__tools__subcmd__help__subcmd__diff"
+                ;;
+            ai__agent__subcmd__mcp__subcmd__tools__subcmd__help,help)
+                cmd="ai__agent__subcmd__mcp__subcmd__tools__subcmd__help__subcmd__help"
                 ;;
             *)
                 ;;
@@ -537,8 +567,36 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__help__subcmd__mcp__subcmd__tools)
-            opts=""
+            opts="diff approve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__tools__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__help__subcmd__mcp__subcmd__tools__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -969,7 +1027,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__export)
-            opts="-o -h --no-global --format --servers --api-url --token --config-file --output --help"
+            opts="-o -h --format --servers --no-global --approved-only --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,8 +1337,36 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__help__subcmd__tools)
-            opts=""
+            opts="diff approve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__tools__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__help__subcmd__tools__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1407,7 +1493,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__sync)
-            opts="-o -h --client --scope --project --path --dry-run --prune --force --servers --no-global --secrets --api-url --token --config-file --output --help"
+            opts="-o -h --client --scope --project --path --dry-run --prune --force --servers --no-global --approved-only --secrets --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1515,7 +1601,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__tools)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-o -h --api-url --token --config-file --output --help diff approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,6 +1627,130 @@ _ai__agent() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__tools__subcmd__approve)
+            opts="-y -o -h --yes --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__tools__subcmd__diff)
+            opts="-o -h --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__tools__subcmd__help)
+            opts="diff approve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__tools__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__tools__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__mcp__subcmd__tools__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -54,7 +54,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_se
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "delete" -d 'Delete a server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "rm" -d 'Delete a server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "tools" -d 'List the tools a server offered at its last health check; `diff` and `approve` for the approved (pinned) set'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
@@ -179,6 +179,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -a "diff" -d 'Show what changed since the tools were approved (exit 11 when something did)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -a "approve" -d 'Approve the tools of the last healthy check, after showing what changed'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format (detected when absent), e.g. claude-desktop, vscode' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l from -d 'Read the client\'s own config files instead of FILE: every scope it has for this project (what the client itself runs here), or --scope\'s' -r -f -a "claude-desktop\t''
 claude-code\t''
@@ -207,6 +210,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l no-global -d 'Leave out global servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l approved-only -d 'Leave out servers whose tools changed since they were approved, or were never approved (see `mcp tools diff`)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l client -d 'The client whose file to write' -r -f -a "claude-desktop\t''
 claude-code\t''
@@ -233,6 +237,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l prune -d 'Remove entries an earlier sync wrote whose servers are gone (never your own entries)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l force -d 'Overwrite or prune entries sync did not write or that were edited by hand'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l no-global -d 'Leave out global servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l approved-only -d 'Leave out servers whose tools changed since they were approved, or were never approved (see `mcp tools diff`)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l project -d 'The project whose project and local files to look at [default: the current directory]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
@@ -260,7 +265,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a server\'s description, config or state'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'List the tools a server offered at its last health check; `diff` and `approve` for the approved (pinned) set'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'
@@ -313,7 +318,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "update" -d 'Change a server\'s description, config or state'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "delete" -d 'Delete a server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'List the tools a server offered at its last health check'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'List the tools a server offered at its last health check; `diff` and `approve` for the approved (pinned) set'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "export" -d 'Export your servers as an MCP client config file, to stdout'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "sync" -d 'Write your servers into an MCP client\'s own config file, changing nothing else in it'

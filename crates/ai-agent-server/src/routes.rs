@@ -13,7 +13,7 @@ use utoipa::openapi::path::PathItem;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{OpenApiFactory, scope};
 
-use crate::handlers::{audit, health, import_export, me, ops, servers};
+use crate::handlers::{audit, health, import_export, me, ops, servers, tools};
 use crate::openapi;
 
 pub(crate) fn configure(cfg: &mut ServiceConfig) {
@@ -35,6 +35,8 @@ fn api(cfg: &mut ServiceConfig) {
     fixed(cfg, import_export::templates);
     cfg.service(health::check)
         .service(health::last)
+        .service(tools::diff)
+        .service(tools::approve)
         .service(servers::get)
         .service(servers::update)
         .service(servers::delete);

@@ -40,6 +40,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        tools_status -> Text,
+        approved_tools -> Nullable<Text>,
     }
 }
 

@@ -30,7 +30,8 @@ Exit codes:
   7  validation error (the server answered 400/422)
   8  a health check found a server unhealthy
   9  an import finished with some servers failing
-  10 a sync left conflicts (entries it would not overwrite)";
+  10 a sync left conflicts (entries it would not overwrite)
+  11 a server's tools changed since they were approved (health-check, tools diff)";
 
 #[derive(Debug, Parser)]
 #[command(name = "ai-agent", version, about = "Manage MCP server configurations on an ai-agent server", long_about = LONG_ABOUT)]
@@ -116,8 +117,9 @@ pub(crate) enum McpCommand {
     Delete(ServerRef),
     /// Connect to a server (or all of them) and report its health
     HealthCheck(HealthCheckArgs),
-    /// List the tools a server offered at its last health check
-    Tools(ServerRef),
+    /// List the tools a server offered at its last health check; `diff` and
+    /// `approve` for the approved (pinned) set
+    Tools(ToolsArgs),
     /// Import servers from an MCP client config file (Claude Desktop, Cursor, …)
     Import(ImportArgs),
     /// Export your servers as an MCP client config file, to stdout
@@ -128,6 +130,35 @@ pub(crate) enum McpCommand {
     Clients(ClientsArgs),
     /// Show the built-in server templates, or create a server from one
     Templates(TemplatesArgs),
+}
+
+/// `mcp tools NAME`, `mcp tools diff NAME` or `mcp tools approve NAME`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(crate) struct ToolsArgs {
+    /// Server id or name
+    #[arg(value_name = "ID|NAME", required = true)]
+    pub server: Option<String>,
+    #[command(subcommand)]
+    pub action: Option<ToolsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ToolsCommand {
+    /// Show what changed since the tools were approved (exit 11 when something did)
+    Diff(ServerRef),
+    /// Approve the tools of the last healthy check, after showing what changed
+    Approve(ApproveArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApproveArgs {
+    /// Server id or name
+    #[arg(value_name = "ID|NAME")]
+    pub server: String,
+    /// Approve without asking (needed when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -368,12 +399,8 @@ pub(crate) struct SyncArgs {
     /// Overwrite or prune entries sync did not write or that were edited by hand
     #[arg(long)]
     pub force: bool,
-    /// Only these servers (comma-separated names)
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
-    pub servers: Vec<String>,
-    /// Leave out global servers
-    #[arg(long)]
-    pub no_global: bool,
+    #[command(flatten)]
+    pub select: SelectArgs,
     /// Write your secret values, or references to environment variables that
     /// the client expands [default: env for the project scope, else inline]
     #[arg(long, value_enum, value_name = "MODE")]
@@ -403,15 +430,36 @@ fn scope_parser() -> impl clap::builder::TypedValueParser<Value = Scope> {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
-    /// Leave out global servers
-    #[arg(long)]
-    pub no_global: bool,
     /// The client format to write (default: the server's, claude-desktop)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// Which servers an export or a sync takes.
+#[derive(Debug, Args)]
+pub(crate) struct SelectArgs {
     /// Only these servers (comma-separated names)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub servers: Vec<String>,
+    /// Leave out global servers
+    #[arg(long)]
+    pub no_global: bool,
+    /// Leave out servers whose tools changed since they were approved, or
+    /// were never approved (see `mcp tools diff`)
+    #[arg(long)]
+    pub approved_only: bool,
+}
+
+impl SelectArgs {
+    pub(crate) fn selection(&self) -> crate::client::ExportSelection {
+        crate::client::ExportSelection {
+            include_global: !self.no_global,
+            servers: self.servers.clone(),
+            approved_only: self.approved_only,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use mcp_model::api::{
-    AuditList, CreateServer, ErrorBody, ExportList, HealthCheckResult, ImportResult, McpServer, Me,
-    ServerList, TemplateList, UpdateServer, WITHHELD_HEADER,
+    ApproveTools, AuditList, CreateServer, ErrorBody, ExportList, HealthCheckResult, ImportResult,
+    McpServer, Me, SKIPPED_HEADER, ServerList, TemplateList, ToolsDiff, UpdateServer,
+    WITHHELD_HEADER,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -53,10 +54,18 @@ pub struct ListParams {
 /// Options of `GET /mcp-servers/export`.
 #[derive(Debug, Clone, Default)]
 pub struct ExportParams {
+    pub selection: ExportSelection,
+    pub format: Option<String>,
+}
+
+/// Which servers an export takes.
+#[derive(Debug, Clone, Default)]
+pub struct ExportSelection {
     /// Sent explicitly: the server's default is `true`.
     pub include_global: bool,
-    pub format: Option<String>,
     pub servers: Vec<String>,
+    /// Leave out servers whose tools are not approved.
+    pub approved_only: bool,
 }
 
 /// An exported client config and the secrets the server withheld from it.
@@ -65,6 +74,8 @@ pub struct Export {
     pub body: String,
     /// `server.KEY` of each secret left as a `${KEY}` placeholder.
     pub withheld: Vec<String>,
+    /// `name: why` of each server the export left out.
+    pub skipped: Vec<String>,
 }
 
 /// Cheap to clone (it shares one connection pool); every call sends the bearer token, if any.
@@ -296,6 +307,29 @@ impl Client {
             .await
     }
 
+    /// The approved tools against the last healthy check's.
+    pub async fn tools_diff(&self, id_or_name: &str) -> Result<ToolsDiff> {
+        self.json(self.request(Method::GET, &["mcp-servers", id_or_name, "tools", "diff"]))
+            .await
+    }
+
+    /// Approves the last healthy check's tools; with `fingerprint`, only if
+    /// that is still the set (a 409 otherwise).
+    pub async fn approve_tools(
+        &self,
+        id_or_name: &str,
+        fingerprint: Option<String>,
+    ) -> Result<ToolsDiff> {
+        self.json(
+            self.request(
+                Method::POST,
+                &["mcp-servers", id_or_name, "tools", "approve"],
+            )
+            .json(&ApproveTools { fingerprint }),
+        )
+        .await
+    }
+
     /// Imports a client config file given as its raw bytes.
     pub async fn import(
         &self,
@@ -317,7 +351,7 @@ impl Client {
 
     /// The body is the client config file itself, not JSON of ours; see [`Export`].
     pub async fn export(&self, p: &ExportParams) -> Result<Export> {
-        let mut q = export_query(p.include_global, &p.servers);
+        let mut q = export_query(&p.selection);
         if let Some(f) = &p.format {
             q.push(("format", f.clone()));
         }
@@ -327,32 +361,35 @@ impl Client {
                     .query(&q),
             )
             .await?;
-        let withheld = resp
-            .headers()
-            .get(WITHHELD_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let header = |name: &str, sep: &str| -> Vec<String> {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| {
+                    v.split(sep)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let withheld = header(WITHHELD_HEADER, ",");
+        let skipped = header(SKIPPED_HEADER, "; ");
         let url = resp.url().to_string();
         let body = resp.text().await.map_err(|e| ClientError::Protocol {
             url,
             reason: e.to_string(),
         })?;
-        Ok(Export { body, withheld })
+        Ok(Export {
+            body,
+            withheld,
+            skipped,
+        })
     }
 
     /// The servers an export would write, as data (what `sync` merges).
-    pub async fn export_list(
-        &self,
-        include_global: bool,
-        servers: &[String],
-    ) -> Result<ExportList> {
-        let q = export_query(include_global, servers);
+    pub async fn export_list(&self, selection: &ExportSelection) -> Result<ExportList> {
+        let q = export_query(selection);
         self.json(
             self.request(Method::GET, &["mcp-servers", "export", "servers"])
                 .query(&q),
@@ -380,10 +417,13 @@ impl Client {
 }
 
 /// The parameters both exports take.
-fn export_query(include_global: bool, servers: &[String]) -> Vec<(&'static str, String)> {
-    let mut q = vec![("include_global", include_global.to_string())];
-    if !servers.is_empty() {
-        q.push(("servers", servers.join(",")));
+fn export_query(s: &ExportSelection) -> Vec<(&'static str, String)> {
+    let mut q = vec![("include_global", s.include_global.to_string())];
+    if !s.servers.is_empty() {
+        q.push(("servers", s.servers.join(",")));
+    }
+    if s.approved_only {
+        q.push(("approved_only", "true".into()));
     }
     q
 }

@@ -20,6 +20,8 @@ pub enum Code {
     Unhealthy = 8,
     PartialImport = 9,
     SyncConflict = 10,
+    /// A server's tools differ from the set its owner approved.
+    ToolsChanged = 11,
 }
 
 impl Code {

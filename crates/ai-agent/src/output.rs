@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use mcp_model::ServerConfig;
 use mcp_model::api::{
-    HealthCheckResult, HealthStatus, ImportResult, McpServer, Me, Template, ToolInfo,
+    HealthCheckResult, HealthStatus, ImportResult, McpServer, Me, Template, ToolInfo, ToolsStatus,
 };
 use serde::Serialize;
 
@@ -85,6 +85,20 @@ impl Output {
         })
     }
 
+    /// A server's health, flagged when its tools changed since approval:
+    /// a healthy server serving unapproved tools is not simply healthy.
+    fn server_health_cell(&self, s: &McpServer) -> Cell {
+        if s.tools_status != ToolsStatus::Changed {
+            return self.health_cell(s.health_status);
+        }
+        let cell = Cell::new(format!("{} (tools changed)", s.health_status.as_str()));
+        if self.color {
+            cell.fg(Color::Yellow)
+        } else {
+            cell
+        }
+    }
+
     pub(crate) fn servers(&self, items: &[McpServer]) -> String {
         if items.is_empty() {
             return "No MCP servers.".into();
@@ -106,7 +120,7 @@ impl Output {
                 Cell::new(s.server_type),
                 Cell::new(yes_no(s.is_enabled)),
                 Cell::new(yes_no(s.is_global)),
-                self.health_cell(s.health_status),
+                self.server_health_cell(s),
                 Cell::new(s.description.as_deref().unwrap_or("")),
             ]);
         }
@@ -142,6 +156,10 @@ impl Output {
         row(
             "Last check",
             Cell::new(s.last_health_check_at.map(time).unwrap_or_default()),
+        );
+        row(
+            "Tools",
+            Cell::new(tools_status_text(s.tools_status, &s.name)),
         );
         row("Owner", Cell::new(s.user_id));
         row("Created", Cell::new(time(s.created_at)));
@@ -180,6 +198,24 @@ impl Output {
                     .join(", "),
             ),
         );
+        for (k, n) in [("Prompts", r.prompts), ("Resources", r.resources)] {
+            if let Some(n) = n {
+                row(k, Cell::new(n));
+            }
+        }
+        // A failed check says nothing of the tools.
+        if r.status == HealthStatus::Healthy {
+            row(
+                "Tools status",
+                Cell::new(match &r.tool_changes {
+                    Some(c) => format!("changed since approval: {}", c.summary()),
+                    None => tools_status_text(r.tools_status, &h.name),
+                }),
+            );
+        }
+        if !r.warnings.is_empty() {
+            row("Warnings", Cell::new(r.warnings.join("\n")));
+        }
         if let Some(e) = &r.error {
             row("Error", Cell::new(e));
         }
@@ -203,7 +239,11 @@ impl Output {
                     self.health_cell(h.health_status),
                     Cell::new(format!("{} ms", h.report.latency_ms)),
                     Cell::new(h.report.tools.len()),
-                    Cell::new(h.report.error.as_deref().unwrap_or("")),
+                    Cell::new(match (&h.report.error, &h.report.tool_changes) {
+                        (Some(e), _) => e.clone(),
+                        (None, Some(c)) => format!("tools changed: {}", c.summary()),
+                        (None, None) => String::new(),
+                    }),
                 ]),
                 Err(e) => t.add_row(vec![
                     Cell::new(&r.name),
@@ -316,6 +356,16 @@ fn time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
+fn tools_status_text(status: ToolsStatus, name: &str) -> String {
+    match status {
+        ToolsStatus::Unpinned => "not pinned yet (no healthy check)".into(),
+        ToolsStatus::Approved => "approved".into(),
+        ToolsStatus::Changed => {
+            format!("changed since approval: see `ai-agent mcp tools diff {name}`")
+        }
+    }
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
@@ -381,7 +431,7 @@ mod tests {
                 error: error.map(str::to_string),
                 phase: error.map(|_| "initialize".to_string()),
                 stderr_tail: None,
-                warnings: Vec::new(),
+                ..Default::default()
             },
         }
     }

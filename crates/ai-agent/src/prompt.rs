@@ -25,11 +25,16 @@ pub trait Prompter {
 /// The prompter for this process: dialoguer on a terminal, else one that
 /// refuses with a message naming what was missing.
 pub fn for_stdin() -> Box<dyn Prompter> {
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+    if interactive() {
         Box::new(Terminal)
     } else {
         Box::new(NoTerminal)
     }
+}
+
+/// Whether a person can answer: stdin and stderr (where questions go) are a terminal.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// Asks on the terminal (prompts go to stderr, so stdout stays clean).

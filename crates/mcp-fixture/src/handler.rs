@@ -28,14 +28,15 @@ impl Fixture {
                 .cloned()
                 .unwrap_or_default(),
         );
-        let tools = (0..opts.tools)
+        let (count, note) = tool_settings(opts);
+        let tools = (0..count)
             .map(|i| {
                 let name = if i == 0 {
                     "echo".to_string()
                 } else {
                     format!("tool-{i}")
                 };
-                let note = if i == 0 { opts.tool_note.as_str() } else { "" };
+                let note = if i == 0 { note.as_str() } else { "" };
                 Tool::new(
                     name,
                     format!("Fixture tool number {i}{note}"),
@@ -50,6 +51,28 @@ impl Fixture {
             legacy: opts.legacy,
         }
     }
+}
+
+/// The number of tools and the first one's note: from --tools-file when it
+/// is given (a missing or broken file is a failure to start: the test that
+/// wrote it wants to know), else from the flags.
+fn tool_settings(opts: &Opts) -> (usize, String) {
+    let Some(path) = &opts.tools_file else {
+        return (opts.tools, opts.tool_note.clone());
+    };
+    let file: serde_json::Value = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| {
+            eprintln!("mcp-fixture: cannot read {} as JSON", path.display());
+            std::process::exit(2)
+        });
+    let count = file["tools"]
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(opts.tools);
+    let note = file["note"].as_str().unwrap_or(&opts.tool_note).to_string();
+    (count, note)
 }
 
 impl ServerHandler for Fixture {

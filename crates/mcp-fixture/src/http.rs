@@ -38,9 +38,10 @@ pub async fn serve(opts: Opts) -> Result<(), Box<dyn std::error::Error + Send + 
     // Tests read this line to learn the port.
     println!("listening on http://{}", listener.local_addr()?);
     tokio::time::sleep(Duration::from_millis(opts.slow_start_ms)).await;
-    let fixture = Fixture::new(&opts);
+    // One per session, so that a changed --tools-file shows in the next one.
+    let per_session = opts.clone();
     let streamable = StreamableHttpService::new(
-        move || Ok(fixture.clone()),
+        move || Ok(Fixture::new(&per_session)),
         Arc::new(LocalSessionManager::default()),
         StreamableHttpServerConfig::default(),
     );

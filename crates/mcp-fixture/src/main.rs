@@ -80,6 +80,11 @@ pub struct Opts {
     /// Appended to the first tool's description (e.g. hidden characters).
     #[arg(long, env = "FIXTURE_TOOL_NOTE", default_value = "")]
     pub tool_note: String,
+    /// A JSON file, `{"tools": N, "note": "…"}` (each optional), read at
+    /// every session's start in place of --tools and --tool-note: a test
+    /// edits it between checks, as a server changing its tools would.
+    #[arg(long, env = "FIXTURE_TOOLS_FILE")]
+    pub tools_file: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {

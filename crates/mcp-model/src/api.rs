@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use crate::tools::{ApproveTools, ChangedTool, ToolChanges, ToolsDiff, ToolsStatus};
 use crate::{ServerConfig, ServerType};
 
 /// Every failed request answers with this body.
@@ -101,6 +102,9 @@ pub struct McpServer {
     pub is_enabled: bool,
     pub health_status: HealthStatus,
     pub last_health_check_at: Option<DateTime<Utc>>,
+    /// Whether the last healthy check offered the tools its owner approved.
+    #[serde(default)]
+    pub tools_status: ToolsStatus,
     /// The owner: only they may reveal its secrets.
     pub user_id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -342,6 +346,18 @@ pub struct ExportList {
     pub servers: Vec<crate::formats::ExportServer>,
     /// `server.KEY` of each secret left as a placeholder.
     pub withheld: Vec<String>,
+    /// With `approved_only`, the servers left out because their tools are
+    /// not approved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unapproved: Vec<ExportLeftOut>,
+}
+
+/// A server an export left out, and where its tools stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportLeftOut {
+    pub name: String,
+    pub tools_status: ToolsStatus,
 }
 
 /// A known server to start from.
@@ -383,14 +399,22 @@ pub struct ToolInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub input_schema: Option<Value>,
+    /// The JSON Schema of the tool's structured result, when it declares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub output_schema: Option<Value>,
     /// Hints such as `readOnlyHint` or `destructiveHint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub annotations: Option<Value>,
+    /// `sha256:` and the SHA-256 of the definition as the server sent it
+    /// (secret values masked), keys sorted: what tool pinning compares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 /// What a health check found: a real MCP conversation's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthReport {
     pub status: HealthStatus,
@@ -405,6 +429,18 @@ pub struct HealthReport {
     pub server_version: Option<String>,
     #[serde(default)]
     pub tools: Vec<ToolInfo>,
+    /// How many prompts and resources the server lists, when it offers them
+    /// (absent when it declares no such capability).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompts: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<u64>,
+    /// Against the approved tools, after this check (see docs/health-checks.md).
+    #[serde(default)]
+    pub tools_status: ToolsStatus,
+    /// What differs from the approved tools, when `tools_status` is `changed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_changes: Option<ToolChanges>,
     /// Why the check failed, in one readable sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

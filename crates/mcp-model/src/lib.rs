@@ -11,6 +11,7 @@ pub mod formats;
 pub mod name;
 pub mod secrets;
 pub mod templates;
+pub mod tools;
 pub mod validation;
 
 #[cfg(test)]

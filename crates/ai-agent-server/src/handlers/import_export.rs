@@ -15,7 +15,7 @@ use crate::openapi::responses::{
     ServiceUnavailable, TooManyRequests, Unauthorized, UnsupportedMediaType,
 };
 use crate::services::Actor;
-use crate::services::import_export;
+use crate::services::import_export::{self, Selection};
 use crate::state::AppState;
 
 /// The largest import file accepted. An import needs more than the JSON
@@ -190,6 +190,8 @@ pub struct ExportParams {
     pub format: Option<String>,
     /// Comma-separated server names.
     pub servers: Option<String>,
+    /// Leave out servers whose tools are not approved (changed since, or never pinned).
+    pub approved_only: Option<bool>,
 }
 
 /// The caller's enabled servers as a client's config file (the body is the
@@ -209,12 +211,14 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let params = q.into_inner();
     let format = parse_format(params.format.as_deref())?.unwrap_or(Format::ClaudeDesktop);
-    let only = names_param(params.servers.as_deref());
-    let include_global = params.include_global.unwrap_or(true);
-    let exported = blocking(move || {
-        import_export::export(&state.db, &state.key, &actor, include_global, format, &only)
-    })
-    .await?;
+    let selection = Selection {
+        include_global: params.include_global.unwrap_or(true),
+        only: names_param(params.servers.as_deref()),
+        approved_only: params.approved_only.unwrap_or(false),
+    };
+    let exported =
+        blocking(move || import_export::export(&state.db, &state.key, &actor, &selection, format))
+            .await?;
     let mut resp = HttpResponse::Ok();
     resp.content_type("application/json");
     if !exported.withheld.is_empty() {
@@ -240,6 +244,8 @@ pub struct ExportListParams {
     pub include_global: Option<bool>,
     /// Comma-separated server names.
     pub servers: Option<String>,
+    /// Leave out servers whose tools are not approved (changed since, or never pinned).
+    pub approved_only: Option<bool>,
 }
 
 /// The servers an export would write, as JSON rather than as one client's
@@ -255,12 +261,14 @@ pub async fn export_list(
     q: web::Query<ExportListParams>,
 ) -> Result<HttpResponse, AppError> {
     let params = q.into_inner();
-    let only = names_param(params.servers.as_deref());
-    let include_global = params.include_global.unwrap_or(true);
-    let list = blocking(move || {
-        import_export::exportable(&state.db, &state.key, &actor, include_global, &only)
-    })
-    .await?;
+    let selection = Selection {
+        include_global: params.include_global.unwrap_or(true),
+        only: names_param(params.servers.as_deref()),
+        approved_only: params.approved_only.unwrap_or(false),
+    };
+    let list =
+        blocking(move || import_export::exportable(&state.db, &state.key, &actor, &selection))
+            .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

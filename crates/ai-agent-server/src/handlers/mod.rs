@@ -7,6 +7,7 @@ pub mod import_export;
 pub mod me;
 pub mod ops;
 pub mod servers;
+pub mod tools;
 
 use actix_web::dev::{Payload, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};

@@ -18,7 +18,7 @@ use super::{Failure, Findings, Phase};
 pub(crate) enum ConvError {
     Init(Box<ClientInitializeError>),
     /// Initialization worked, tools/list did not; keeps what was learned.
-    Tools(ServiceError, Findings),
+    Tools(ServiceError, Box<Findings>),
 }
 
 /// The MCP conversation over any transport: discover-or-initialize, then
@@ -55,6 +55,9 @@ where
     }
     phase.set("tools/list");
     let tools = running.list_all_tools().await;
+    if tools.is_ok() {
+        (findings.prompts, findings.resources) = counts(&running, phase).await;
+    }
     phase.set("close");
     let _ = tokio::time::timeout(Duration::from_secs(5), running.cancel()).await;
     match tools {
@@ -66,13 +69,44 @@ where
                     title: t.title,
                     description: t.description.map(|d| d.into_owned()),
                     input_schema: Some(serde_json::Value::Object((*t.input_schema).clone())),
+                    output_schema: t
+                        .output_schema
+                        .map(|o| serde_json::Value::Object((*o).clone())),
                     annotations: t.annotations.and_then(|a| serde_json::to_value(a).ok()),
+                    fingerprint: None,
                 })
                 .collect();
             Ok(findings)
         }
-        Err(e) => Err(ConvError::Tools(e, findings)),
+        Err(e) => Err(ConvError::Tools(e, Box::new(findings))),
     }
+}
+
+/// How many prompts and resources the server lists, for the capabilities it
+/// declares. Not a verdict: a server whose tools work is healthy even when
+/// these lists fail, so a failure leaves the count out.
+async fn counts(running: &rmcp::Peer<RoleClient>, phase: &Phase) -> (Option<u64>, Option<u64>) {
+    let caps = running.peer_info().map(|i| i.capabilities.clone());
+    let count = |n: usize| u64::try_from(n).ok();
+    let mut prompts = None;
+    let mut resources = None;
+    if caps.as_ref().is_some_and(|c| c.prompts.is_some()) {
+        phase.set("prompts/list");
+        prompts = running
+            .list_all_prompts()
+            .await
+            .ok()
+            .and_then(|p| count(p.len()));
+    }
+    if caps.as_ref().is_some_and(|c| c.resources.is_some()) {
+        phase.set("resources/list");
+        resources = running
+            .list_all_resources()
+            .await
+            .ok()
+            .and_then(|r| count(r.len()));
+    }
+    (prompts, resources)
 }
 
 /// An error and its causes in one line for a person: causes already quoted
@@ -201,7 +235,7 @@ pub(crate) fn conv_failure(e: ConvError) -> Failure {
             Failure::unhealthy("initialize", describe_init(&e))
         }
         ConvError::Tools(e, found) => Failure {
-            found: Box::new(found),
+            found,
             ..Failure::unhealthy(
                 "tools/list",
                 format!("tools/list failed: {}", error_chain(&e)),

@@ -155,6 +155,8 @@ pub(crate) struct Findings {
     pub server_name: Option<String>,
     pub server_version: Option<String>,
     pub tools: Vec<ToolInfo>,
+    pub prompts: Option<u64>,
+    pub resources: Option<u64>,
 }
 
 impl Checker {

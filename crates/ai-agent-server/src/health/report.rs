@@ -1,7 +1,7 @@
 //! A check's report, built through the check's redactor.
 
 use chrono::Utc;
-use mcp_model::api::{HealthReport, HealthStatus, ToolInfo};
+use mcp_model::api::{HealthReport, HealthStatus, ToolInfo, ToolsStatus};
 
 use super::{Failure, Findings, stdio};
 use crate::redact::{Redactor, is_hidden};
@@ -68,6 +68,34 @@ fn json(r: &Redactor, v: serde_json::Value) -> Option<serde_json::Value> {
     (size <= MAX_JSON_BYTES).then_some(v)
 }
 
+/// The fingerprint of a tool as the server sent it, secret values masked
+/// (a hash of a secret is still a clue to it) but nothing else removed: an
+/// edit that only adds invisible characters must change it too.
+fn fingerprint(r: &Redactor, t: &ToolInfo) -> String {
+    use serde_json::Value;
+    fn masked(r: &Redactor, v: Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(r.scrub(&s)),
+            Value::Array(a) => Value::Array(a.into_iter().map(|v| masked(r, v)).collect()),
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, v)| (r.scrub(&k), masked(r, v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    let definition = serde_json::json!({
+        "name": t.name,
+        "title": t.title,
+        "description": t.description,
+        "inputSchema": t.input_schema,
+        "outputSchema": t.output_schema,
+        "annotations": t.annotations,
+    });
+    mcp_model::tools::fingerprint(&masked(r, definition))
+}
+
 /// Now, to the microsecond, as both backends store it.
 fn checked_at() -> chrono::DateTime<Utc> {
     chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
@@ -91,12 +119,14 @@ pub(crate) fn report(
         tools
             .into_iter()
             .map(|t| ToolInfo {
+                fingerprint: Some(fingerprint(r, &t)),
                 name: r.report_text(&t.name, MAX_NAME_CHARS),
                 title: name(t.title),
                 description: t
                     .description
                     .map(|d| r.report_text(&d, MAX_DESCRIPTION_CHARS)),
                 input_schema: t.input_schema.and_then(|v| json(r, v)),
+                output_schema: t.output_schema.and_then(|v| json(r, v)),
                 annotations: t.annotations.and_then(|v| json(r, v)),
             })
             .collect()
@@ -110,6 +140,10 @@ pub(crate) fn report(
             server_name: name(f.server_name),
             server_version: name(f.server_version),
             tools: tools(f.tools),
+            prompts: f.prompts,
+            resources: f.resources,
+            tools_status: ToolsStatus::default(),
+            tool_changes: None,
             error: None,
             phase: None,
             stderr_tail: None,
@@ -123,6 +157,10 @@ pub(crate) fn report(
             server_name: name(e.found.server_name),
             server_version: name(e.found.server_version),
             tools: tools(e.found.tools),
+            prompts: e.found.prompts,
+            resources: e.found.resources,
+            tools_status: ToolsStatus::default(),
+            tool_changes: None,
             error: Some(r.report_text(&e.error, MAX_ERROR_CHARS)),
             phase: Some(e.phase.to_string()),
             stderr_tail: e

@@ -9,7 +9,7 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 use mcp_model::ServerType;
-use mcp_model::api::{HealthStatus, Role};
+use mcp_model::api::{HealthStatus, Role, ToolsStatus};
 
 use super::Backend;
 
@@ -83,6 +83,11 @@ text_column!(
     /// `health_status`: healthy, unhealthy, needs_auth or unknown.
     DbHealthStatus(HealthStatus),
     HealthStatus::parse
+);
+text_column!(
+    /// `tools_status`: unpinned, approved or changed.
+    DbToolsStatus(ToolsStatus),
+    ToolsStatus::parse
 );
 text_column!(
     /// `role`: user or admin.

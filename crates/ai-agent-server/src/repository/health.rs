@@ -3,33 +3,45 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::columns::{DbHealthStatus, DbToolsStatus};
 use super::servers::ServerRow;
 use crate::db::DbConnection;
 use crate::schema::{health_leases, mcp_servers};
 
+/// A check's result as stored.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = mcp_servers)]
+pub struct CheckResult<'a> {
+    pub health_status: DbHealthStatus,
+    pub last_health_check_at: NaiveDateTime,
+    pub health_report: &'a str,
+    pub tools_status: DbToolsStatus,
+    /// Set when this check pinned the tools; `None` leaves the column alone.
+    pub approved_tools: Option<&'a str>,
+}
+
 /// Stores a check's result, unless the server changed (its sealed secrets
-/// are re-sealed with a fresh nonce on every config change) or went away
-/// while it was checked. `updated_at` is left alone: a check is not an edit.
+/// are re-sealed with a fresh nonce on every config change), its tools were
+/// approved, or it went away while it was checked. `updated_at` is left
+/// alone: a check is not an edit.
 pub fn store_result(
     conn: &mut DbConnection,
     checked: &ServerRow,
-    status: super::columns::DbHealthStatus,
-    at: NaiveDateTime,
-    report: &str,
+    result: &CheckResult<'_>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        mcp_servers::table
-            .filter(mcp_servers::id.eq(&checked.id))
-            .filter(mcp_servers::config.eq(&checked.config))
-            .filter(mcp_servers::secrets.eq(&checked.secrets))
-            .filter(mcp_servers::deleted_at.is_null()),
-    )
-    .set((
-        mcp_servers::health_status.eq(status),
-        mcp_servers::last_health_check_at.eq(Some(at)),
-        mcp_servers::health_report.eq(Some(report)),
-    ))
-    .execute(conn)
+    let target = mcp_servers::table
+        .filter(mcp_servers::id.eq(&checked.id))
+        .filter(mcp_servers::config.eq(&checked.config))
+        .filter(mcp_servers::secrets.eq(&checked.secrets))
+        .filter(mcp_servers::deleted_at.is_null());
+    match &checked.approved_tools {
+        Some(a) => diesel::update(target.filter(mcp_servers::approved_tools.eq(a)))
+            .set(result)
+            .execute(conn),
+        None => diesel::update(target.filter(mcp_servers::approved_tools.is_null()))
+            .set(result)
+            .execute(conn),
+    }
 }
 
 /// Every enabled server, for a background round.

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::columns::{DbHealthStatus, DbServerType};
+use super::columns::{DbHealthStatus, DbServerType, DbToolsStatus};
 use crate::db::DbConnection;
 use crate::schema::mcp_servers;
 
@@ -30,6 +30,9 @@ pub struct ServerRow {
     pub updated_at: NaiveDateTime,
     /// Soft delete: set rows are invisible to every query but kept for the audit trail.
     pub deleted_at: Option<NaiveDateTime>,
+    pub tools_status: DbToolsStatus,
+    /// The approved tools as JSON (`services::tools::Approved`), once pinned.
+    pub approved_tools: Option<String>,
 }
 
 /// The columns a PATCH may change; `None` leaves a column as it is.
@@ -74,6 +77,21 @@ pub(crate) fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryR
         };
     }
     Ok(())
+}
+
+/// Approves a set of tools (the caller holds the row's lock).
+pub(crate) fn set_approved_tools(
+    conn: &mut DbConnection,
+    id: &str,
+    status: DbToolsStatus,
+    approved: &str,
+) -> QueryResult<usize> {
+    diesel::update(mcp_servers::table.filter(mcp_servers::id.eq(id)))
+        .set((
+            mcp_servers::tools_status.eq(status),
+            mcp_servers::approved_tools.eq(Some(approved)),
+        ))
+        .execute(conn)
 }
 
 pub(crate) fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ServerRow>> {

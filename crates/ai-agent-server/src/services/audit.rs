@@ -19,11 +19,31 @@ pub(crate) fn record(
     resource_id: &str,
     details: Value,
 ) -> Result<(), AppError> {
+    record_for(
+        conn,
+        &actor.id_str(),
+        action,
+        resource_type,
+        resource_id,
+        details,
+    )
+}
+
+/// An entry in `user_id`'s log for what no request of theirs did, such as
+/// a background check noticing that their server's tools changed.
+pub(crate) fn record_for(
+    conn: &mut DbConnection,
+    user_id: &str,
+    action: &str,
+    resource_type: &str,
+    resource_id: &str,
+    details: Value,
+) -> Result<(), AppError> {
     repository::audit::insert(
         conn,
         &AuditRow {
             id: Uuid::now_v7().to_string(),
-            user_id: actor.id_str(),
+            user_id: user_id.to_string(),
             action: action.to_string(),
             resource_type: resource_type.to_string(),
             resource_id: resource_id.to_string(),

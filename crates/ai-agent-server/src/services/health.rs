@@ -11,9 +11,10 @@ use futures_util::StreamExt;
 use mcp_model::api::{HealthCheckResult, HealthReport};
 
 use super::servers::{ServerRef, find_visible, row_config};
-use super::{Actor, off_thread, parse_uuid, utc};
+use super::{Actor, audit, off_thread, parse_uuid, tools, utc};
 use crate::error::AppError;
 use crate::health::NotRun;
+use crate::repository::health::CheckResult;
 use crate::repository::servers::ServerRow;
 use crate::repository::{self};
 use crate::state::AppState;
@@ -69,21 +70,41 @@ pub async fn check_row(
             },
             NotRun::Busy(m) => AppError::Unavailable(m),
         })?;
+    let mut report = report;
+    let settled = tools::settle(&row, &mut report, caller)?;
     let json = serde_json::to_string(&report).map_err(AppError::internal)?;
     let db = state.db.clone();
-    let status = report.status.into();
     let at = report.checked_at.naive_utc();
     let checked = row.clone();
+    let status = report.status;
     let stored = off_thread(move || {
         db.write(|conn| {
-            Ok(repository::health::store_result(
-                conn, &checked, status, at, &json,
-            )?)
+            let result = CheckResult {
+                health_status: status.into(),
+                last_health_check_at: at,
+                health_report: &json,
+                tools_status: settled.status.into(),
+                approved_tools: settled.pinned.as_deref(),
+            };
+            let n = repository::health::store_result(conn, &checked, &result)?;
+            if n > 0
+                && let Some((action, details)) = settled.event
+            {
+                audit::record_for(
+                    conn,
+                    &checked.user_id,
+                    action,
+                    "mcp_server",
+                    &checked.id,
+                    details,
+                )?;
+            }
+            Ok(n)
         })
     })
     .await?;
     if stored == 0 {
-        tracing::info!(server = %row.id, "server changed or was deleted during its health check; result not stored");
+        tracing::info!(server = %row.id, "server changed, was approved or was deleted during its health check; result not stored");
     }
     Ok(HealthCheckResult {
         id: parse_uuid(&row.id)?,

@@ -9,7 +9,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use mcp_model::api::{ExportList, ImportError, ImportResult, Template, TemplateList};
+use mcp_model::api::{
+    ExportLeftOut, ExportList, ImportError, ImportResult, Template, TemplateList, ToolsStatus,
+};
 use mcp_model::formats::client::placeholder;
 use mcp_model::formats::{self, ExportServer, Format};
 use mcp_model::{ServerConfig, templates};
@@ -182,6 +184,18 @@ pub struct Exported {
     pub skipped: Vec<(String, String)>,
 }
 
+/// Which servers an export takes.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The enabled global servers the caller does not shadow too.
+    pub include_global: bool,
+    /// Only these names, when it names any.
+    pub only: Vec<String>,
+    /// Leave out servers whose tools are not approved: changed since their
+    /// approval, or never pinned by a healthy check.
+    pub approved_only: bool,
+}
+
 /// The caller's enabled servers (and, with `include_global`, the enabled
 /// global servers they do not shadow), sorted by name, `only` those when it
 /// names any. The caller's own secrets are given as they are; those of a
@@ -191,9 +205,14 @@ pub fn exportable(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
-    include_global: bool,
-    only: &[String],
+    selection: &Selection,
 ) -> Result<ExportList, AppError> {
+    let Selection {
+        include_global,
+        only,
+        approved_only,
+    } = selection;
+    let include_global = *include_global;
     let me = actor.id_str();
     let rows = db.read(|conn| {
         Ok(repository::visible::list_exportable(
@@ -222,8 +241,16 @@ pub fn exportable(
     }
     let mut withheld = Vec::new();
     let mut servers = Vec::new();
+    let mut unapproved = Vec::new();
     for row in rows {
         if !only.is_empty() && !only.contains(&row.name) {
+            continue;
+        }
+        if *approved_only && row.tools_status.0 != ToolsStatus::Approved {
+            unapproved.push(ExportLeftOut {
+                name: row.name,
+                tools_status: row.tools_status.0,
+            });
             continue;
         }
         let owned = row.user_id == me;
@@ -246,7 +273,12 @@ pub fn exportable(
     }
     servers.sort_by(|a, b| a.name.cmp(&b.name));
     withheld.sort();
-    Ok(ExportList { servers, withheld })
+    unapproved.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(ExportList {
+        servers,
+        withheld,
+        unapproved,
+    })
 }
 
 /// [`exportable`] written as `format`'s config file.
@@ -254,9 +286,8 @@ pub fn export(
     db: &Database,
     key: &SecretKey,
     actor: &Actor,
-    include_global: bool,
+    selection: &Selection,
     format: Format,
-    only: &[String],
 ) -> Result<Exported, AppError> {
     if !format.descriptor().writable {
         return Err(AppError::BadRequest(format!(
@@ -264,12 +295,20 @@ pub fn export(
             format.descriptor().display
         )));
     }
-    let list = exportable(db, key, actor, include_global, only)?;
+    let list = exportable(db, key, actor, selection)?;
     let rendered = formats::render(format, &list.servers).map_err(AppError::BadRequest)?;
+    let mut skipped = rendered.skipped;
+    skipped.extend(list.unapproved.into_iter().map(|u| {
+        let why = match u.tools_status {
+            ToolsStatus::Changed => "its tools changed since they were approved",
+            _ => "its tools were never approved (no healthy check yet)",
+        };
+        (u.name, why.to_string())
+    }));
     Ok(Exported {
         body: rendered.text,
         withheld: list.withheld,
-        skipped: rendered.skipped,
+        skipped,
     })
 }
 

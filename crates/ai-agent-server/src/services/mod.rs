@@ -8,6 +8,7 @@ pub mod import_export;
 pub mod keys;
 pub mod maintenance;
 pub mod servers;
+pub mod tools;
 pub mod users;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

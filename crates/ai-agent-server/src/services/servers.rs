@@ -1,6 +1,8 @@
 //! MCP server registrations: visibility, ownership, validation, secrets and audit.
 
-use mcp_model::api::{CreateServer, HealthStatus, McpServer, ServerList, UpdateServer};
+use mcp_model::api::{
+    CreateServer, HealthStatus, McpServer, ServerList, ToolsStatus, UpdateServer,
+};
 use mcp_model::config::{infer_server_type, normalize};
 use mcp_model::name::validate_name;
 use mcp_model::secrets::{reject_masks, unmask_from};
@@ -38,7 +40,7 @@ impl ServerRef {
         Ok(ServerRef::Name(raw.to_string()))
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             ServerRef::Id(id) => format!("id '{id}'"),
             ServerRef::Name(n) => format!("name '{n}'"),
@@ -98,6 +100,7 @@ pub(crate) fn to_api(key: &SecretKey, row: ServerRow, reveal: bool) -> Result<Mc
         is_enabled: row.is_enabled,
         health_status: row.health_status.0,
         last_health_check_at: row.last_health_check_at.map(utc),
+        tools_status: row.tools_status.0,
         user_id: parse_uuid(&row.user_id)?,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
@@ -177,6 +180,8 @@ pub(crate) fn new_row(
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        tools_status: ToolsStatus::Unpinned.into(),
+        approved_tools: None,
     })
 }
 

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use ai_agent::client::ExportParams;
+use ai_agent::client::{ExportParams, ExportSelection};
 use ai_agent_server::testing::TestDatabase;
 use diesel::connection::SimpleConnection;
 use mcp_model::api::{ImportResult, WITHHELD_HEADER};
@@ -19,9 +19,11 @@ async fn import(c: &Client, text: &str, format: Option<&str>, ovr: bool) -> Impo
 
 async fn export(c: &Client, format: Option<&str>, include_global: bool) -> String {
     c.export(&ExportParams {
-        include_global,
+        selection: ExportSelection {
+            include_global,
+            ..Default::default()
+        },
         format: format.map(str::to_string),
-        servers: Vec::new(),
     })
     .await
     .unwrap()
@@ -650,7 +652,7 @@ async fn export_withholds_others_secrets(b: Backend) {
     let out = w
         .alice
         .export(&ExportParams {
-            include_global: true,
+            selection: all(),
             ..ExportParams::default()
         })
         .await
@@ -679,7 +681,7 @@ async fn export_withholds_others_secrets(b: Backend) {
     let own = w
         .admin
         .export(&ExportParams {
-            include_global: true,
+            selection: all(),
             ..ExportParams::default()
         })
         .await
@@ -695,9 +697,11 @@ async fn export_withholds_others_secrets(b: Backend) {
     let sub = w
         .alice
         .export(&ExportParams {
-            include_global: true,
+            selection: ExportSelection {
+                servers: vec!["shared".into(), "shared-remote".into()],
+                ..all()
+            },
             format: None,
-            servers: vec!["shared".into(), "shared-remote".into()],
         })
         .await
         .unwrap();
@@ -710,9 +714,11 @@ async fn export_withholds_others_secrets(b: Backend) {
     let e = w
         .alice
         .export(&ExportParams {
-            include_global: true,
+            selection: ExportSelection {
+                servers: vec!["mine".into(), "bobs".into()],
+                ..all()
+            },
             format: None,
-            servers: vec!["mine".into(), "bobs".into()],
         })
         .await
         .unwrap_err();
@@ -898,4 +904,12 @@ async fn deeply_nested_file_is_a_400_and_the_server_lives(b: Backend) {
         "alice",
         "the server is still up"
     );
+}
+
+/// Every server the caller can export, global ones too.
+fn all() -> ExportSelection {
+    ExportSelection {
+        include_global: true,
+        ..Default::default()
+    }
 }

@@ -1,7 +1,7 @@
 //! The listing as two merged queries: own servers and unshadowed globals in
 //! one order, cursor pages that walk it whole, totals that count it right.
 
-use ai_agent::client::ListParams;
+use ai_agent::client::{ExportSelection, ListParams};
 
 use crate::both_backends;
 use crate::support::*;
@@ -120,14 +120,25 @@ async fn cursor_pages_walk_the_whole_listing(b: Backend) {
 
 async fn exports_merge_in_age_order(b: Backend) {
     let w = populated(b).await;
-    let list = w.alice.export_list(true, &[]).await.unwrap();
+    let list = w
+        .alice
+        .export_list(&ExportSelection {
+            include_global: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let names: Vec<&str> = list.servers.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
         ["a0", "a1", "a2", "g0", "g1", "g2"],
         "sorted by name"
     );
-    let own_only = w.alice.export_list(false, &[]).await.unwrap();
+    let own_only = w
+        .alice
+        .export_list(&ExportSelection::default())
+        .await
+        .unwrap();
     assert_eq!(own_only.servers.len(), 4);
     let got = w.bob.get_server("g1", false).await.unwrap();
     assert!(got.is_global, "bob sees the global g1 by name");

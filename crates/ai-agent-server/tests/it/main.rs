@@ -16,6 +16,7 @@ mod import_export;
 mod listing;
 mod maintenance;
 mod ops;
+mod pinning;
 mod plans;
 mod pool;
 mod props;

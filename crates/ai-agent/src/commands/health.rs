@@ -11,7 +11,6 @@ use tokio::task::JoinSet;
 
 use super::{Ctx, ok};
 use crate::cli::HealthCheckArgs;
-use crate::client::{Client, ClientError, is_not_found};
 use crate::exit::{CliError, CliResult, Code};
 use crate::output::HealthRow;
 
@@ -33,12 +32,28 @@ async fn one(ctx: &Ctx, server: &str) -> CliResult {
     } else {
         ctx.out.print(&ctx.out.health(&h))?;
     }
-    if h.health_status == HealthStatus::Healthy {
-        ok()
-    } else {
+    if h.health_status != HealthStatus::Healthy {
         eprintln!("{}", unhealthy_line(&h));
-        Ok(Code::Unhealthy)
+        return Ok(Code::Unhealthy);
     }
+    if let Some(line) = tools_changed_line(&h) {
+        eprintln!("{line}");
+        return Ok(Code::ToolsChanged);
+    }
+    ok()
+}
+
+/// The stderr lines of a healthy check whose tools differ from the approved
+/// ones: what changed, and how to review it.
+fn tools_changed_line(h: &HealthCheckResult) -> Option<String> {
+    let changes = h.report.tool_changes.as_ref()?;
+    Some(format!(
+        "ai-agent: MCP server '{}' is healthy but its tools changed since they were approved: {}\nhint: review with `ai-agent mcp tools diff {}`, then `ai-agent mcp tools approve {}`",
+        h.name,
+        changes.summary(),
+        h.name,
+        h.name
+    ))
 }
 
 /// The stderr line of a check that found a server not healthy, so that a
@@ -138,7 +153,14 @@ async fn all(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
         ))?;
     }
     let code = summary_code(&rows);
-    if code != Code::Success {
+    if code == Code::ToolsChanged {
+        for line in rows
+            .iter()
+            .filter_map(|r| r.outcome.as_ref().ok().and_then(tools_changed_line))
+        {
+            eprintln!("{line}");
+        }
+    } else if code != Code::Success {
         eprintln!("{}", summary_line(&rows));
     }
     Ok(code)
@@ -159,48 +181,25 @@ fn summary_line(rows: &[HealthRow]) -> String {
     )
 }
 
-/// The error for a 404 from the last-health endpoint: if the server exists
-/// it was never checked, and the way out is a CLI command, not the API call
-/// the server's detail names.
-async fn never_checked(client: &Client, server: &str, e: ClientError) -> CliError {
-    match client.get_server(server, false).await {
-        Ok(s) => CliError::new(
-            Code::NotFound,
-            format!("MCP server '{}' has not been health-checked yet", s.name),
-        )
-        .with_hint(format!("run `ai-agent mcp health-check {}` first", s.name)),
-        Err(_) => super::suggest::unknown_server(client, server, e).await,
-    }
-}
-
-/// A failure to check outranks a server found unhealthy.
+/// A failure to check outranks a server found unhealthy, which outranks
+/// tools that changed since their approval.
 fn summary_code(rows: &[HealthRow]) -> Code {
     if let Some(e) = rows.iter().find_map(|r| r.outcome.as_ref().err()) {
         return e.code;
     }
-    if rows
+    if !rows
         .iter()
         .all(|r| matches!(&r.outcome, Ok(h) if h.health_status == HealthStatus::Healthy))
     {
-        Code::Success
-    } else {
         Code::Unhealthy
-    }
-}
-
-pub(crate) async fn tools(ctx: &Ctx, server: &str) -> CliResult {
-    let client = ctx.client()?;
-    let h = match client.last_health(server).await {
-        Ok(h) => h,
-        Err(e) if is_not_found(&e) => return Err(never_checked(&client, server, e).await),
-        Err(e) => return Err(e.into()),
-    };
-    if ctx.out.json() {
-        ctx.out.print_json(&h.report.tools)?;
+    } else if rows
+        .iter()
+        .any(|r| matches!(&r.outcome, Ok(h) if h.report.tool_changes.is_some()))
+    {
+        Code::ToolsChanged
     } else {
-        ctx.out.print(&ctx.out.tools(&h.report.tools))?;
+        Code::Success
     }
-    ok()
 }
 
 #[cfg(test)]
@@ -227,7 +226,7 @@ mod tests {
                     error: None,
                     phase: None,
                     stderr_tail: None,
-                    warnings: Vec::new(),
+                    ..Default::default()
                 },
             }),
         }

@@ -10,6 +10,7 @@ mod servers;
 mod suggest;
 mod sync;
 mod templates;
+mod tools;
 mod transfer;
 
 use std::process::ExitCode;
@@ -93,7 +94,7 @@ async fn mcp(ctx: &Ctx, cmd: McpCommand) -> CliResult {
         McpCommand::Update(a) => servers::update(ctx, &a).await,
         McpCommand::Delete(a) => servers::delete(ctx, &a.server).await,
         McpCommand::HealthCheck(a) => health::check(ctx, &a).await,
-        McpCommand::Tools(a) => health::tools(ctx, &a.server).await,
+        McpCommand::Tools(a) => tools::tools(ctx, &a).await,
         McpCommand::Import(a) => transfer::import(ctx, &a).await,
         McpCommand::Export(a) => transfer::export(ctx, &a).await,
         McpCommand::Sync(a) => sync::sync(ctx, &a).await,

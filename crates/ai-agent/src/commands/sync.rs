@@ -6,6 +6,7 @@ use mcp_model::formats::Scope;
 
 use super::Ctx;
 use crate::cli::{ClientsArgs, SyncArgs};
+use crate::client::ExportSelection;
 use crate::exit::{CliResult, Code};
 use crate::sync::plan::{Action, Options};
 use crate::sync::state::State;
@@ -14,7 +15,19 @@ use crate::sync::{self, Report, Request, Status, Target};
 pub(crate) async fn sync(ctx: &Ctx, a: &SyncArgs) -> CliResult {
     let dirs = sync::dirs(a.place.project.as_deref())?;
     let target = Target::new(a.client, a.place.scope, &dirs, a.path.as_deref())?;
-    let list = ctx.client()?.export_list(!a.no_global, &a.servers).await?;
+    let list = ctx.client()?.export_list(&a.select.selection()).await?;
+    if !list.unapproved.is_empty() {
+        let names: Vec<String> = list
+            .unapproved
+            .iter()
+            .map(|u| format!("{} ({})", u.name, u.tools_status))
+            .collect();
+        eprintln!(
+            "ai-agent: warning: {} MCP server(s) left out, their tools not approved: {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
     let request = Request {
         secrets: a.secrets,
         options: Options {
@@ -55,7 +68,13 @@ pub(crate) async fn sync(ctx: &Ctx, a: &SyncArgs) -> CliResult {
 
 pub(crate) async fn clients(ctx: &Ctx, a: &ClientsArgs) -> CliResult {
     let dirs = sync::dirs(a.project.as_deref())?;
-    let list = ctx.client()?.export_list(true, &[]).await?;
+    let list = ctx
+        .client()?
+        .export_list(&ExportSelection {
+            include_global: true,
+            ..Default::default()
+        })
+        .await?;
     let statuses = sync::statuses(&dirs, &list, &state_path(ctx)?)?;
     if ctx.out.json() {
         ctx.out.print_json(&statuses)?;

@@ -159,13 +159,19 @@ pub(crate) async fn export(ctx: &Ctx, a: &ExportArgs) -> CliResult {
     let e = ctx
         .client()?
         .export(&ExportParams {
-            include_global: !a.no_global,
+            selection: a.select.selection(),
             format: a.format.clone(),
-            servers: a.servers.clone(),
         })
         .await?;
     if let Some(w) = withheld_warning(&e.withheld) {
         eprintln!("{w}");
+    }
+    if !e.skipped.is_empty() {
+        eprintln!(
+            "ai-agent: warning: {} MCP server(s) left out: {}",
+            e.skipped.len(),
+            e.skipped.join("; ")
+        );
     }
     ctx.out.print(&e.body)?;
     ok()

@@ -1,0 +1,2 @@
+ALTER TABLE mcp_servers DROP COLUMN approved_tools;
+ALTER TABLE mcp_servers DROP COLUMN tools_status;
