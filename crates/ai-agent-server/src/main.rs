@@ -94,9 +94,15 @@ enum Command {
 /// Health-check bounds and policy; see docs/health-checks.md for the risks.
 #[derive(Debug, Clone, clap::Args)]
 struct HealthArgs {
-    /// Default timeout of one health check, in seconds (a request may ask for up to 300).
+    /// Seconds each request of a health check after the handshake may take,
+    /// unless the server has its own (check.request_timeout_secs); a request
+    /// may ask for up to 300 (`?timeout_secs=`, which bounds the start too).
     #[arg(long, env = "AI_AGENT_HEALTH_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
     health_timeout: u64,
+    /// Seconds a server has to start and answer the handshake, unless it
+    /// has its own (check.startup_timeout_secs); `npx -y` downloads first.
+    #[arg(long, env = "AI_AGENT_HEALTH_STARTUP_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600))]
+    health_startup_timeout: u64,
     /// Health checks running at once; more wait for a slot.
     #[arg(long, env = "AI_AGENT_HEALTH_MAX_CONCURRENT", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
     health_max_concurrent: u64,
@@ -124,6 +130,7 @@ impl HealthArgs {
     fn settings(self) -> HealthSettings {
         HealthSettings {
             timeout: Duration::from_secs(self.health_timeout),
+            startup_timeout: Duration::from_secs(self.health_startup_timeout),
             max_concurrent: usize::try_from(self.health_max_concurrent).unwrap_or(8),
             max_per_user: usize::try_from(self.health_max_per_user).unwrap_or(2),
             stdio: self.health_stdio,

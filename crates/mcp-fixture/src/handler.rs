@@ -144,15 +144,17 @@ impl ServerHandler for Fixture {
                 None,
             ));
         }
-        let text = request
-            .arguments
-            .as_ref()
-            .and_then(|a| a.get("text"))
+        let arg = |k: &str| request.arguments.as_ref().and_then(|a| a.get(k));
+        let text = arg("text")
             .and_then(|t| t.as_str())
             .unwrap_or_default()
             .to_string();
-        Ok(CallToolResponse::Complete(CallToolResult::success(vec![
-            ContentBlock::text(text),
-        ])))
+        // `"fail": true` makes the call answer as a failing tool does.
+        let result = if arg("fail").and_then(|f| f.as_bool()) == Some(true) {
+            CallToolResult::error(vec![ContentBlock::text(format!("failed as asked: {text}"))])
+        } else {
+            CallToolResult::success(vec![ContentBlock::text(text)])
+        };
+        Ok(CallToolResponse::Complete(result))
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use crate::check::{CheckOptions, ToolCall};
 pub use crate::tools::{ApproveTools, ChangedTool, ToolChanges, ToolsDiff, ToolsStatus};
 use crate::{ServerConfig, ServerType};
 
@@ -105,6 +106,9 @@ pub struct McpServer {
     /// Whether the last healthy check offered the tools its owner approved.
     #[serde(default)]
     pub tools_status: ToolsStatus,
+    /// How this server is health-checked (`{}`: the API server's defaults).
+    #[serde(default)]
+    pub check: CheckOptions,
     /// The owner: only they may reveal its secrets.
     pub user_id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -160,6 +164,9 @@ pub struct CreateServer {
     pub is_global: bool,
     #[serde(default = "default_true")]
     pub is_enabled: bool,
+    /// How this server is health-checked; absent: the API server's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckOptions>,
 }
 
 fn default_true() -> bool {
@@ -199,6 +206,9 @@ pub struct UpdateServer {
     pub is_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
+    /// Replaces the server's health-check settings as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckOptions>,
 }
 
 impl UpdateServer {

@@ -3,13 +3,17 @@
 
 use std::time::Duration;
 
-use mcp_model::api::{HealthStatus, ToolInfo};
-use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use mcp_model::api::{HealthStatus, ToolCall, ToolInfo};
+use rmcp::model::{
+    CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation,
+    PaginatedRequestParams, ProtocolVersion,
+};
 use rmcp::service::{ClientInitializeError, ClientLifecycleMode, ClientServiceExt};
 use rmcp::transport::IntoTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpError;
 use rmcp::{RoleClient, ServiceError};
 
+use super::plan::{Plan, Timeouts};
 use super::{Failure, Findings, Phase};
 
 /// A failure of the conversation itself, before transport-specific context
@@ -19,12 +23,32 @@ pub(crate) enum ConvError {
     Init(Box<ClientInitializeError>),
     /// Initialization worked, tools/list did not; keeps what was learned.
     Tools(ServiceError, Box<Findings>),
+    /// A step ran out of time, or the check's tool call failed: the
+    /// failure as it is to be reported.
+    Failed(Box<Failure>),
+}
+
+/// How a conversation opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Handshake {
+    /// `server/discover`, then `initialize` if the server answers it with a
+    /// JSON-RPC error, as the 2026-07-28 revision asks of clients.
+    Auto,
+    /// `initialize` alone: for a server that answered `server/discover`
+    /// with something other than a discover result or an error (some answer
+    /// every unknown method with `{}`), as clients before 2026-07-28 talk.
+    Initialize,
 }
 
 /// The MCP conversation over any transport: discover-or-initialize, then
 /// every page of tools/list, then a clean close (for streamable HTTP, rmcp
 /// DELETEs the session then).
-pub(crate) async fn converse<T, E, A>(transport: T, phase: &Phase) -> Result<Findings, ConvError>
+pub(crate) async fn converse<T, E, A>(
+    transport: T,
+    phase: &Phase,
+    handshake: Handshake,
+    plan: &Plan,
+) -> Result<Findings, ConvError>
 where
     T: IntoTransport<RoleClient, E, A>,
     E: std::error::Error + Send + Sync + 'static,
@@ -35,16 +59,22 @@ where
         Implementation::new("ai-agent-server", env!("CARGO_PKG_VERSION")),
     )
     .with_protocol_version(ProtocolVersion::V_2025_11_25);
-    let running = client
-        .serve_with_lifecycle(
-            transport,
-            ClientLifecycleMode::Auto {
-                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
-                legacy_version: Some(ProtocolVersion::V_2025_11_25),
-            },
-        )
-        .await
-        .map_err(|e| ConvError::Init(Box::new(e)))?;
+    let lifecycle = match handshake {
+        Handshake::Auto => ClientLifecycleMode::Auto {
+            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+            legacy_version: Some(ProtocolVersion::V_2025_11_25),
+        },
+        Handshake::Initialize => ClientLifecycleMode::Initialize,
+    };
+    let limits = plan.timeouts;
+    let late = |at: &'static str| ConvError::Failed(Box::new(limits.timed_out(at, false)));
+    let running = tokio::time::timeout(
+        limits.startup,
+        client.serve_with_lifecycle(transport, lifecycle),
+    )
+    .await
+    .map_err(|_| late("initialize"))?
+    .map_err(|e| ConvError::Init(Box::new(e)))?;
     let mut findings = Findings::default();
     if let Some(info) = running.peer_info() {
         findings.protocol_version = Some(info.protocol_version.to_string());
@@ -54,38 +84,130 @@ where
         }
     }
     phase.set("tools/list");
-    let tools = running.list_all_tools().await;
-    if tools.is_ok() {
-        (findings.prompts, findings.resources) = counts(&running, phase).await;
-    }
+    let outcome = match list_tools(&running, limits.request).await {
+        Ok(Ok(tools)) => {
+            findings.tools = tools.into_iter().map(tool_info).collect();
+            (findings.prompts, findings.resources) = counts(&running, phase, limits.request).await;
+            match &plan.call_tool {
+                Some(call) => {
+                    phase.set("tools/call");
+                    call_tool(&running, call, limits.request, &findings).await
+                }
+                None => Ok(()),
+            }
+        }
+        Ok(Err(e)) => Err(ConvError::Tools(e, Box::default())),
+        Err(_) => Err(late("tools/list")),
+    };
     phase.set("close");
     let _ = tokio::time::timeout(Duration::from_secs(5), running.cancel()).await;
-    match tools {
-        Ok(tools) => {
-            findings.tools = tools
-                .into_iter()
-                .map(|t| ToolInfo {
-                    name: t.name.into_owned(),
-                    title: t.title,
-                    description: t.description.map(|d| d.into_owned()),
-                    input_schema: Some(serde_json::Value::Object((*t.input_schema).clone())),
-                    output_schema: t
-                        .output_schema
-                        .map(|o| serde_json::Value::Object((*o).clone())),
-                    annotations: t.annotations.and_then(|a| serde_json::to_value(a).ok()),
-                    fingerprint: None,
-                })
-                .collect();
-            Ok(findings)
+    match outcome {
+        Ok(()) => Ok(findings),
+        // What was learned before the failure stays in the report.
+        Err(ConvError::Tools(e, _)) => Err(ConvError::Tools(e, Box::new(findings))),
+        Err(ConvError::Failed(mut f)) => {
+            f.found = Box::new(findings);
+            Err(ConvError::Failed(f))
         }
-        Err(e) => Err(ConvError::Tools(e, Box::new(findings))),
+        Err(e) => Err(e),
     }
+}
+
+/// Every page of `tools/list`, each page within `request`.
+async fn list_tools(
+    running: &rmcp::Peer<RoleClient>,
+    request: Duration,
+) -> Result<Result<Vec<rmcp::model::Tool>, ServiceError>, tokio::time::error::Elapsed> {
+    let mut tools = Vec::new();
+    let mut params: Option<PaginatedRequestParams> = None;
+    loop {
+        let page = match tokio::time::timeout(request, running.list_tools(params.take())).await? {
+            Ok(page) => page,
+            Err(e) => return Ok(Err(e)),
+        };
+        tools.extend(page.tools);
+        match page.next_cursor {
+            Some(c) if !c.is_empty() => {
+                params = Some(PaginatedRequestParams::default().with_cursor(Some(c)));
+            }
+            _ => return Ok(Ok(tools)),
+        }
+    }
+}
+
+fn tool_info(t: rmcp::model::Tool) -> ToolInfo {
+    ToolInfo {
+        name: t.name.into_owned(),
+        title: t.title,
+        description: t.description.map(|d| d.into_owned()),
+        input_schema: Some(serde_json::Value::Object((*t.input_schema).clone())),
+        output_schema: t
+            .output_schema
+            .map(|o| serde_json::Value::Object((*o).clone())),
+        annotations: t.annotations.and_then(|a| serde_json::to_value(a).ok()),
+        fingerprint: None,
+    }
+}
+
+/// The check's tool call: the tool must be listed, and answer without an
+/// error, within `request`.
+async fn call_tool(
+    running: &rmcp::Peer<RoleClient>,
+    call: &ToolCall,
+    request: Duration,
+    found: &Findings,
+) -> Result<(), ConvError> {
+    let fail = |text: String| ConvError::Failed(Box::new(Failure::unhealthy("tools/call", text)));
+    if !found.tools.iter().any(|t| t.name == call.name) {
+        return Err(fail(format!(
+            "the check's tool '{}' is not among the tools the server lists",
+            call.name
+        )));
+    }
+    let mut params = CallToolRequestParams::new(call.name.clone());
+    params.arguments = Some(call.arguments.clone());
+    let result = match tokio::time::timeout(request, running.call_tool(params)).await {
+        Err(_) => {
+            let t = Timeouts {
+                startup: request,
+                request,
+            };
+            return Err(ConvError::Failed(Box::new(
+                t.timed_out("tools/call", false),
+            )));
+        }
+        Ok(Err(e)) => {
+            return Err(fail(format!(
+                "tools/call '{}' failed: {}",
+                call.name,
+                error_chain(&e)
+            )));
+        }
+        Ok(Ok(r)) => r,
+    };
+    if result.is_error == Some(true) {
+        let text: Vec<&str> = result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.as_str()))
+            .collect();
+        return Err(fail(format!(
+            "the tool '{}' answered with an error: {}",
+            call.name,
+            text.join(" ")
+        )));
+    }
+    Ok(())
 }
 
 /// How many prompts and resources the server lists, for the capabilities it
 /// declares. Not a verdict: a server whose tools work is healthy even when
 /// these lists fail, so a failure leaves the count out.
-async fn counts(running: &rmcp::Peer<RoleClient>, phase: &Phase) -> (Option<u64>, Option<u64>) {
+async fn counts(
+    running: &rmcp::Peer<RoleClient>,
+    phase: &Phase,
+    request: Duration,
+) -> (Option<u64>, Option<u64>) {
     let caps = running.peer_info().map(|i| i.capabilities.clone());
     let count = |n: usize| u64::try_from(n).ok();
     let mut prompts = None;
@@ -100,10 +222,10 @@ async fn counts(running: &rmcp::Peer<RoleClient>, phase: &Phase) -> (Option<u64>
     }
     if caps.as_ref().is_some_and(|c| c.resources.is_some()) {
         phase.set("resources/list");
-        resources = running
-            .list_all_resources()
+        resources = tokio::time::timeout(request, running.list_all_resources())
             .await
             .ok()
+            .and_then(Result::ok)
             .and_then(|r| count(r.len()));
     }
     (prompts, resources)
@@ -221,6 +343,14 @@ fn describe_init(e: &ClientInitializeError) -> String {
 /// The failure a conversation error stands for.
 pub(crate) fn conv_failure(e: ConvError) -> Failure {
     match e {
+        // Only a discover in Auto mode ends in this error unwrapped: a
+        // failed fallback is `LegacyFallbackFailed`.
+        ConvError::Init(e) if matches!(*e, ClientInitializeError::ExpectedInitResult(_)) => {
+            Failure {
+                misread_discover: true,
+                ..Failure::unhealthy("initialize", describe_init(&e))
+            }
+        }
         ConvError::Init(e) => {
             if is_auth_error(&e) {
                 return Failure {
@@ -234,6 +364,7 @@ pub(crate) fn conv_failure(e: ConvError) -> Failure {
             }
             Failure::unhealthy("initialize", describe_init(&e))
         }
+        ConvError::Failed(f) => *f,
         ConvError::Tools(e, found) => Failure {
             found,
             ..Failure::unhealthy(

@@ -11,6 +11,7 @@
 mod channel;
 mod command;
 mod conversation;
+mod plan;
 mod policy;
 mod procs;
 mod remote;
@@ -25,10 +26,12 @@ use std::time::{Duration, Instant};
 use mcp_model::ServerConfig;
 use mcp_model::ServerType;
 use mcp_model::ValidationError;
+use mcp_model::api::CheckOptions;
 use mcp_model::api::{HealthReport, HealthStatus, ToolInfo};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-pub(crate) use conversation::{ConvError, conv_failure, converse, error_chain};
+pub(crate) use conversation::{ConvError, Handshake, conv_failure, converse, error_chain};
+pub use plan::{Plan, Timeouts};
 pub use policy::StdioPolicy;
 pub use procs::ProcessRegistry;
 use report::report;
@@ -36,6 +39,8 @@ use report::report;
 use crate::redact::{self, Redactor};
 
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// An `npx -y` or `uvx` start downloads first: a minute, not a request's 30 s.
+pub(crate) const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 pub(crate) const MAX_TIMEOUT_SECS: u64 = 300;
 pub(crate) const DEFAULT_MAX_CONCURRENT: usize = 8;
 pub(crate) const DEFAULT_MAX_PER_USER: usize = 2;
@@ -45,8 +50,12 @@ pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 /// The knobs of health checking (see docs/health-checks.md).
 #[derive(Debug, Clone)]
 pub struct HealthSettings {
-    /// A check's time limit unless the request gives its own (at most `MAX_TIMEOUT_SECS`).
+    /// Each request of a check after the handshake, unless the server or
+    /// the request gives its own (at most `MAX_TIMEOUT_SECS`).
     pub timeout: Duration,
+    /// From spawn or connect until the handshake is answered, unless the
+    /// server or the request gives its own.
+    pub startup_timeout: Duration,
     /// Checks running at once; a check waits for a slot at most its timeout, then gets a 503.
     pub max_concurrent: usize,
     /// Checks one user may run at once (kept below `max_concurrent`, so one
@@ -69,6 +78,7 @@ impl Default for HealthSettings {
     fn default() -> Self {
         HealthSettings {
             timeout: DEFAULT_TIMEOUT,
+            startup_timeout: DEFAULT_STARTUP_TIMEOUT,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             max_per_user: DEFAULT_MAX_PER_USER,
             stdio: StdioPolicy::Admins,
@@ -134,6 +144,9 @@ pub(crate) struct Failure {
     pub stderr_tail: Option<String>,
     /// What was learned before the failure (e.g. server info when only tools/list failed).
     pub found: Box<Findings>,
+    /// The server answered `server/discover` with a result that is not one:
+    /// worth one more try with `initialize` alone.
+    pub misread_discover: bool,
 }
 
 impl Failure {
@@ -144,6 +157,7 @@ impl Failure {
             phase,
             stderr_tail: None,
             found: Box::default(),
+            misread_discover: false,
         }
     }
 }
@@ -185,17 +199,40 @@ impl Checker {
         self.procs.kill_all();
     }
 
-    /// The timeout of one check: `requested` seconds if given (1..=300),
-    /// else the configured default.
-    pub fn timeout_for(&self, requested: Option<u64>) -> Result<Duration, ValidationError> {
-        match requested {
-            None => Ok(self.settings.timeout),
-            Some(s) if (1..=MAX_TIMEOUT_SECS).contains(&s) => Ok(Duration::from_secs(s)),
-            Some(s) => Err(ValidationError::new(
-                "timeout_secs",
-                format!("must be between 1 and {MAX_TIMEOUT_SECS}, got {s}"),
-            )),
-        }
+    /// What one check of a server with `options` does and may take.
+    /// `requested` seconds (1..=300), when given, bound this one check's
+    /// start and each of its requests; else the server's own limits, else
+    /// the configured ones.
+    pub fn plan_for(
+        &self,
+        requested: Option<u64>,
+        options: &CheckOptions,
+    ) -> Result<Plan, ValidationError> {
+        let secs = Duration::from_secs;
+        let timeouts = match requested {
+            Some(s) if (1..=MAX_TIMEOUT_SECS).contains(&s) => Timeouts {
+                startup: secs(s),
+                request: secs(s),
+            },
+            Some(s) => {
+                return Err(ValidationError::new(
+                    "timeout_secs",
+                    format!("must be between 1 and {MAX_TIMEOUT_SECS}, got {s}"),
+                ));
+            }
+            None => Timeouts {
+                startup: options
+                    .startup_timeout_secs
+                    .map_or(self.settings.startup_timeout, secs),
+                request: options
+                    .request_timeout_secs
+                    .map_or(self.settings.timeout, secs),
+            },
+        };
+        Ok(Plan {
+            timeouts,
+            call_tool: options.call_tool.clone(),
+        })
     }
 
     /// The policy decisions that need no network: whether stdio may run this
@@ -315,21 +352,21 @@ impl Checker {
     }
 
     /// Runs one check of `config` (with real secret values) for `caller`.
-    /// Waits for a free slot first, at most `timeout`; the check's own
-    /// timeout starts once the slot is had.
+    /// Waits for a free slot first, at most the plan's startup timeout; the
+    /// check's own limits start once the slot is had.
     pub async fn check(
         &self,
         caller: &str,
         server_type: ServerType,
         config: &ServerConfig,
         owner_is_admin: bool,
-        timeout: Duration,
+        plan: &Plan,
     ) -> Result<HealthReport, NotRun> {
         let program = self.precheck(config, owner_is_admin)?;
-        let outcome = match self.slots(caller, timeout).await {
+        let outcome = match self.slots(caller, plan.timeouts.startup).await {
             // The slots are held until the check is over.
             Ok(_slots) => {
-                self.run(server_type, config, program, owner_is_admin, timeout)
+                self.run(server_type, config, program, owner_is_admin, plan)
                     .await
             }
             Err(e) => Err(e),
@@ -344,7 +381,7 @@ impl Checker {
         config: &ServerConfig,
         program: Option<std::path::PathBuf>,
         owner_is_admin: bool,
-        timeout: Duration,
+        plan: &Plan,
     ) -> Result<HealthReport, NotRun> {
         // The secrets this check holds stay out of its report and the log.
         let redactor = Arc::new(Redactor::for_config(config));
@@ -353,10 +390,54 @@ impl Checker {
         let allow_private = self.settings.allow_private || owner_is_admin;
         let started = Instant::now();
         let phase = Phase::default();
-        let outcome = match (server_type, config) {
+        let program = program.as_deref();
+        let mut outcome = self
+            .attempt(
+                server_type,
+                config,
+                program,
+                allow_private,
+                plan,
+                &phase,
+                Handshake::Auto,
+            )
+            .await?;
+        if matches!(&outcome, Err(f) if f.misread_discover) {
+            outcome = self
+                .attempt(
+                    server_type,
+                    config,
+                    program,
+                    allow_private,
+                    plan,
+                    &phase,
+                    Handshake::Initialize,
+                )
+                .await?;
+        }
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(report(outcome, latency_ms, &redactor))
+    }
+
+    /// One conversation over the server's transport.
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        server_type: ServerType,
+        config: &ServerConfig,
+        program: Option<&std::path::Path>,
+        allow_private: bool,
+        plan: &Plan,
+        phase: &Phase,
+        handshake: Handshake,
+    ) -> Result<Result<Findings, Failure>, NotRun> {
+        Ok(match (server_type, config) {
             (ServerType::Stdio, ServerConfig::Stdio(c)) => {
-                let program = program.unwrap_or_else(|| c.command.clone().into());
-                stdio::check(c, &program, timeout, &phase, &self.procs).await
+                let program = program.map_or_else(
+                    || std::path::PathBuf::from(&c.command),
+                    std::path::Path::to_path_buf,
+                );
+                stdio::check(c, &program, plan, phase, &self.procs, handshake).await
             }
             // Only the client knows what `${input:host}` or `${env:URL}` stands
             // for: such a server cannot be reached from here, which says
@@ -374,18 +455,16 @@ impl Checker {
             }
             (ServerType::Http, ServerConfig::Remote(c)) => {
                 let target = remote::Target::resolve(&c.url, allow_private).await?;
-                remote::check_streamable(target, c, timeout, &phase).await
+                remote::check_streamable(target, c, plan, phase, handshake).await
             }
             (ServerType::Sse, ServerConfig::Remote(c)) => {
                 let target = remote::Target::resolve(&c.url, allow_private).await?;
-                sse::check(target, c, timeout, &phase).await
+                sse::check(target, c, plan, phase, handshake).await
             }
             _ => Err(Failure::unhealthy(
                 "configure",
                 format!("a {server_type} server cannot have this config"),
             )),
-        };
-        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Ok(report(outcome, latency_ms, &redactor))
+        })
     }
 }

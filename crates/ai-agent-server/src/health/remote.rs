@@ -10,7 +10,7 @@ use mcp_model::api::HealthStatus;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 
-use super::{Failure, Findings, Phase, Refused, conv_failure, converse};
+use super::{Failure, Findings, Handshake, Phase, Plan, Refused, conv_failure, converse};
 
 /// Headers the transports set themselves; a configured one would break them.
 const RESERVED: &[&str] = &["accept", "mcp-session-id", "last-event-id", "content-type"];
@@ -184,14 +184,6 @@ pub(crate) fn headers(
     Ok(out)
 }
 
-pub(crate) fn timed_out(timeout: Duration, phase: &Phase) -> Failure {
-    let at = phase.get();
-    Failure::unhealthy(
-        at,
-        format!("timed out after {}s during {at}", timeout.as_secs()),
-    )
-}
-
 pub(crate) fn needs_auth(phase: &'static str, what: String) -> Failure {
     Failure {
         status: HealthStatus::NeedsAuth,
@@ -205,18 +197,20 @@ pub(crate) fn needs_auth(phase: &'static str, what: String) -> Failure {
 pub(crate) async fn check_streamable(
     target: Target,
     c: &RemoteConfig,
-    timeout: Duration,
+    plan: &Plan,
     phase: &Phase,
+    handshake: Handshake,
 ) -> Result<Findings, Failure> {
     phase.set("connect");
     let client = target.client()?;
     let config = StreamableHttpClientTransportConfig::with_uri(target.url.as_str())
         .custom_headers(headers(c)?);
     let transport = StreamableHttpClientTransport::with_client(client, config);
-    match tokio::time::timeout(timeout, converse(transport, phase)).await {
+    let conversation = converse(transport, phase, handshake, plan);
+    match tokio::time::timeout(plan.timeouts.overall(), conversation).await {
         Ok(Ok(f)) => Ok(f),
         Ok(Err(e)) => Err(conv_failure(e)),
-        Err(_) => Err(timed_out(timeout, phase)),
+        Err(_) => Err(plan.timeouts.overall_timed_out(phase)),
     }
 }
 

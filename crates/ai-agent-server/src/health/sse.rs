@@ -3,7 +3,6 @@
 //! names where to POST; replies come back as `message` events on the stream.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use futures_util::StreamExt;
 use mcp_model::RemoteConfig;
@@ -13,8 +12,8 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use super::channel::{ChannelTransport, parse_message};
-use super::remote::{Target, headers, needs_auth, timed_out};
-use super::{Failure, Findings, MAX_LINE_BYTES, Phase, conv_failure, converse};
+use super::remote::{Target, headers, needs_auth};
+use super::{Failure, Findings, Handshake, MAX_LINE_BYTES, Phase, Plan, conv_failure, converse};
 
 /// One server-sent event.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -107,22 +106,31 @@ fn set(fault: &Fault, f: Failure) {
 pub(crate) async fn check(
     target: Target,
     c: &RemoteConfig,
-    timeout: Duration,
+    plan: &Plan,
     phase: &Phase,
+    handshake: Handshake,
 ) -> Result<Findings, Failure> {
     phase.set("connect");
     let client = target.client()?;
     let headers: HeaderMap = headers(c)?.into_iter().collect();
     let fault: Fault = Arc::default();
     let mut tasks = Tasks::default();
-    let work = run(client, &target.url, headers, phase, &fault, &mut tasks);
-    let result = tokio::time::timeout(timeout, work).await;
+    let work = run(
+        client,
+        &target.url,
+        headers,
+        phase,
+        (handshake, plan),
+        &fault,
+        &mut tasks,
+    );
+    let result = tokio::time::timeout(plan.timeouts.overall(), work).await;
     drop(tasks);
     let fault = fault.lock().ok().and_then(|mut f| f.take());
     match result {
         Ok(Ok(f)) => Ok(f),
         Ok(Err(e)) => Err(fault.unwrap_or(e)),
-        Err(_) => Err(timed_out(timeout, phase)),
+        Err(_) => Err(plan.timeouts.overall_timed_out(phase)),
     }
 }
 
@@ -142,6 +150,7 @@ async fn run(
     url: &url::Url,
     headers: HeaderMap,
     phase: &Phase,
+    (handshake, plan): (Handshake, &Plan),
     fault: &Fault,
     tasks: &mut Tasks,
 ) -> Result<Findings, Failure> {
@@ -284,7 +293,9 @@ async fn run(
     }));
 
     let transport = ChannelTransport::new(out_tx, in_rx);
-    converse(transport, phase).await.map_err(conv_failure)
+    converse(transport, phase, handshake, plan)
+        .await
+        .map_err(conv_failure)
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 
 use super::channel::{ChannelTransport, parse_message};
 use super::procs::{GroupGuard, ProcessRegistry};
-use super::{ConvError, Failure, Findings, MAX_LINE_BYTES, Phase, conv_failure, converse};
+use super::{
+    ConvError, Failure, Findings, Handshake, MAX_LINE_BYTES, Phase, Plan, conv_failure, converse,
+};
 
 /// Lines and bytes of stderr kept for the report.
 pub const STDERR_LINES: usize = 50;
@@ -26,9 +28,10 @@ pub(crate) const STDERR_BYTES: usize = 16 * 1024;
 pub(crate) async fn check(
     c: &StdioConfig,
     program: &std::path::Path,
-    timeout: Duration,
+    plan: &Plan,
     phase: &Phase,
     procs: &ProcessRegistry,
+    handshake: Handshake,
 ) -> Result<Findings, Failure> {
     phase.set("spawn");
     let mut cmd = tokio::process::Command::new(program);
@@ -69,7 +72,11 @@ pub(crate) async fn check(
     let writer = tokio::spawn(write_loop(stdin, out_rx));
     let reader = tokio::spawn(read_loop(stdout, in_tx, fault.clone()));
     let transport = ChannelTransport::new(out_tx, in_rx);
-    let result = tokio::time::timeout(timeout, converse(transport, phase)).await;
+    let result = tokio::time::timeout(
+        plan.timeouts.overall(),
+        converse(transport, phase, handshake, plan),
+    )
+    .await;
 
     // Did the server end on its own? Give a dying one a moment to be seen.
     let mut exited: Option<ExitStatus> = None;
@@ -91,20 +98,17 @@ pub(crate) async fn check(
 
     match result {
         Ok(Ok(findings)) => Ok(findings),
-        Err(_) => {
-            let at = phase.get();
-            Err(Failure {
-                stderr_tail,
-                ..Failure::unhealthy(
-                    at,
-                    format!("timed out after {}s during {at}", timeout.as_secs()),
-                )
-            })
-        }
+        Err(_) => Err(Failure {
+            stderr_tail,
+            ..plan.timeouts.overall_timed_out(phase)
+        }),
         Ok(Err(e)) => {
             // A JSON-RPC error is the cause even if the server then exited
             // (as it does when we close its stdin).
-            let answered = matches!(e, ConvError::Tools(rmcp::ServiceError::McpError(_), _));
+            let answered = matches!(
+                e,
+                ConvError::Tools(rmcp::ServiceError::McpError(_), _) | ConvError::Failed(_)
+            );
             let mut f = conv_failure(e);
             if let Some(msg) = fault {
                 f.error = msg;

@@ -33,6 +33,8 @@ pub struct ServerRow {
     pub tools_status: DbToolsStatus,
     /// The approved tools as JSON (`services::tools::Approved`), once pinned.
     pub approved_tools: Option<String>,
+    /// `CheckOptions` as JSON.
+    pub check_options: String,
 }
 
 /// The columns a PATCH may change; `None` leaves a column as it is.
@@ -49,6 +51,7 @@ pub struct ServerChanges {
     pub health_status: Option<DbHealthStatus>,
     pub last_health_check_at: Option<Option<NaiveDateTime>>,
     pub health_report: Option<Option<String>>,
+    pub check_options: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

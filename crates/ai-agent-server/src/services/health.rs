@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use mcp_model::api::{HealthCheckResult, HealthReport};
 
-use super::servers::{ServerRef, find_visible, row_config};
+use super::servers::{ServerRef, check_options, find_visible, row_config};
 use super::{Actor, audit, off_thread, parse_uuid, tools, utc};
 use crate::error::AppError;
 use crate::health::NotRun;
@@ -27,15 +27,19 @@ pub async fn check(
     server: ServerRef,
     timeout_secs: Option<u64>,
 ) -> Result<HealthCheckResult, AppError> {
-    let timeout = state
-        .health
-        .timeout_for(timeout_secs)
-        // Out of range: 400, as documented for this query parameter.
-        .map_err(|e| AppError::BadRequest(format!("{}: {}", e.field, e.message)))?;
+    // Out of range: 400, as documented for this query parameter.
+    if let Some(s) = timeout_secs
+        && !(1..=crate::health::MAX_TIMEOUT_SECS).contains(&s)
+    {
+        return Err(AppError::BadRequest(format!(
+            "timeout_secs: must be between 1 and {}, got {s}",
+            crate::health::MAX_TIMEOUT_SECS
+        )));
+    }
     let db = state.db.clone();
     let caller = actor.id_str();
     let row = off_thread(move || db.read(|conn| find_visible(conn, &actor, &server))).await?;
-    check_row(state, &caller, row, timeout).await
+    check_row(state, &caller, row, timeout_secs).await
 }
 
 /// Whether the server's owner is an admin, for the stdio policy.
@@ -48,19 +52,23 @@ async fn owner_is_admin(state: &AppState, row: &ServerRow) -> Result<bool, AppEr
 }
 
 /// Checks one stored server for `caller` (whose own slots it takes) and
-/// stores the result.
+/// stores the result; `timeout_secs` bounds this check alone.
 pub async fn check_row(
     state: &AppState,
     caller: &str,
     row: ServerRow,
-    timeout: Duration,
+    timeout_secs: Option<u64>,
 ) -> Result<HealthCheckResult, AppError> {
+    let plan = state
+        .health
+        .plan_for(timeout_secs, &check_options(&row)?)
+        .map_err(|e| AppError::BadRequest(format!("{}: {}", e.field, e.message)))?;
     let config = row_config(&state.key, &row, true)?;
     let owner_is_admin = owner_is_admin(state, &row).await?;
     let server_type = row.server_type.0;
     let report = state
         .health
-        .check(caller, server_type, &config, owner_is_admin, timeout)
+        .check(caller, server_type, &config, owner_is_admin, &plan)
         .await
         .map_err(|e| match e {
             NotRun::Refused(r) => AppError::Forbidden(r.0),
@@ -156,6 +164,10 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
     let lease = chrono::Duration::from_std(interval).map_err(AppError::internal)?;
     let mut claimed = Vec::new();
     for row in rows {
+        // A server its owner keeps out of background checks.
+        if !check_options(&row).is_ok_and(|o| o.background) {
+            continue;
+        }
         let Ok(config) = row_config(&state.key, &row, true) else {
             continue;
         };
@@ -187,7 +199,6 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         }
     }
     let n = claimed.len();
-    let timeout = state.health.settings.timeout;
     // As many as the one background caller's slots: the rest of the shared
     // slots stay free for on-demand checks.
     let concurrency = state.health.per_user_cap();
@@ -195,7 +206,7 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         .for_each_concurrent(concurrency, |row| async move {
             let id = row.id.clone();
             // One caller for every background check: they share their slots.
-            if let Err(e) = check_row(state, BACKGROUND, row, timeout).await {
+            if let Err(e) = check_row(state, BACKGROUND, row, None).await {
                 tracing::warn!(server = %id, error = %e, "background health check failed to run");
             }
         })

@@ -1,7 +1,7 @@
 //! MCP server registrations: visibility, ownership, validation, secrets and audit.
 
 use mcp_model::api::{
-    CreateServer, HealthStatus, McpServer, ServerList, ToolsStatus, UpdateServer,
+    CheckOptions, CreateServer, HealthStatus, McpServer, ServerList, ToolsStatus, UpdateServer,
 };
 use mcp_model::config::{infer_server_type, normalize};
 use mcp_model::name::validate_name;
@@ -90,6 +90,7 @@ pub(crate) fn row_config(
 
 pub(crate) fn to_api(key: &SecretKey, row: ServerRow, reveal: bool) -> Result<McpServer, AppError> {
     let config = row_config(key, &row, reveal)?;
+    let check = check_options(&row)?;
     Ok(McpServer {
         id: parse_uuid(&row.id)?,
         server_type: row.server_type.0,
@@ -101,10 +102,25 @@ pub(crate) fn to_api(key: &SecretKey, row: ServerRow, reveal: bool) -> Result<Mc
         health_status: row.health_status.0,
         last_health_check_at: row.last_health_check_at.map(utc),
         tools_status: row.tools_status.0,
+        check,
         user_id: parse_uuid(&row.user_id)?,
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
     })
+}
+
+/// A server's own health-check settings, as stored.
+pub(crate) fn check_options(row: &ServerRow) -> Result<CheckOptions, AppError> {
+    serde_json::from_str(&row.check_options).map_err(|e| {
+        AppError::internal(format!(
+            "stored check options of {} are invalid: {e}",
+            row.id
+        ))
+    })
+}
+
+fn check_json(o: &CheckOptions) -> Result<String, AppError> {
+    serde_json::to_string(o).map_err(AppError::internal)
 }
 
 /// Whether `actor` may see the real secret values of `row`: only its owner.
@@ -121,6 +137,7 @@ pub struct NewServer {
     pub config: ServerConfig,
     pub is_global: bool,
     pub is_enabled: bool,
+    pub check: CheckOptions,
 }
 
 /// Applies every rule of a create request that needs no database.
@@ -140,6 +157,8 @@ pub fn validate_create(actor: &Actor, req: CreateServer) -> Result<NewServer, Ap
     };
     let config = normalize(server_type, &req.config)?;
     reject_masks(&config)?;
+    let check = req.check.unwrap_or_default();
+    check.validate()?;
     if req.is_global && !actor.is_admin() {
         return Err(AppError::Forbidden(
             "only admins may create global MCP servers".into(),
@@ -152,6 +171,7 @@ pub fn validate_create(actor: &Actor, req: CreateServer) -> Result<NewServer, Ap
         config,
         is_global: req.is_global,
         is_enabled: req.is_enabled,
+        check,
     })
 }
 
@@ -182,6 +202,7 @@ pub(crate) fn new_row(
         deleted_at: None,
         tools_status: ToolsStatus::Unpinned.into(),
         approved_tools: None,
+        check_options: check_json(&s.check)?,
     })
 }
 
@@ -419,6 +440,11 @@ pub(crate) fn update(
         if let Some(e) = req.is_enabled {
             changes.is_enabled = Some(e);
             changed.push("is_enabled");
+        }
+        if let Some(c) = &req.check {
+            c.validate()?;
+            changes.check_options = Some(check_json(c)?);
+            changed.push("check");
         }
         if let Some(g) = req.is_global {
             changes.is_global = Some(g);

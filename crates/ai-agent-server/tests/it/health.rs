@@ -31,6 +31,7 @@ pub(crate) fn fixture_stdio(name: &str, env: &[(&str, &str)]) -> CreateServer {
         config: json!({"command": fixture_bin().to_string_lossy(), "args": [], "env": env}),
         is_global: false,
         is_enabled: true,
+        check: None,
     }
 }
 
@@ -42,6 +43,7 @@ pub(crate) fn remote(name: &str, t: ServerType, url: &str) -> CreateServer {
         config: json!({"url": url}),
         is_global: false,
         is_enabled: true,
+        check: None,
     }
 }
 
@@ -314,7 +316,9 @@ async fn stdio_timeout_names_its_phase(b: Backend) {
     assert_eq!(r.health_status, HealthStatus::Unhealthy);
     assert_eq!(
         r.report.error.as_deref(),
-        Some("timed out after 2s during initialize")
+        Some(
+            "timed out after 2s during initialize (the startup timeout, check.startup_timeout_secs)"
+        )
     );
     assert_eq!(r.report.phase.as_deref(), Some("initialize"));
     assert_gone(&pid);
@@ -675,7 +679,7 @@ async fn remote_checks_over_http_and_sse(b: Backend) {
     let r = check_with_timeout(&w, "sh", 2).await;
     assert_eq!(
         r.report.error.as_deref(),
-        Some("timed out after 2s during connect")
+        Some("timed out after 2s during connect (the startup timeout, check.startup_timeout_secs)")
     );
 }
 

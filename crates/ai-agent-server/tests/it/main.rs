@@ -7,6 +7,7 @@
 mod support;
 
 mod auth;
+mod check_options;
 mod concurrency;
 mod contract;
 mod defects;

@@ -139,6 +139,7 @@ async fn valid_configs_round_trip_unchanged(b: Backend) {
                     config: config.clone(),
                     is_global: false,
                     is_enabled: true,
+                    check: None,
                 };
                 let (created, got) = handle.block_on(async {
                     let created = w.alice.create_server(&req, false).await;

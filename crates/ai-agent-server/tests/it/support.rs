@@ -147,5 +147,6 @@ pub fn stdio(name: &str, env: &[(&str, &str)]) -> mcp_model::api::CreateServer {
         config: serde_json::json!({"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"], "env": env}),
         is_global: false,
         is_enabled: true,
+        check: None,
     }
 }

@@ -37,6 +37,7 @@ fn global(name: &str, t: ServerType, config: serde_json::Value) -> CreateServer 
         config,
         is_global: true,
         is_enabled: true,
+        check: None,
     }
 }
 

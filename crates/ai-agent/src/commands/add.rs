@@ -72,6 +72,7 @@ fn add_request(a: &AddArgs) -> CliResult<CreateServer> {
         config,
         is_global: a.global,
         is_enabled: !a.disabled,
+        check: None,
     })
 }
 
@@ -112,6 +113,7 @@ fn json_request(
         config,
         is_global: global,
         is_enabled: true,
+        check: None,
     })
 }
 

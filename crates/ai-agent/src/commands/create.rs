@@ -159,6 +159,7 @@ pub(super) fn template_request(
         config,
         is_global: false,
         is_enabled: true,
+        check: None,
     })
 }
 
@@ -210,6 +211,7 @@ fn flags_request(a: &CreateArgs, p: &mut dyn Prompter) -> CliResult<CreateServer
         config,
         is_global: false,
         is_enabled: true,
+        check: None,
     })
 }
 

@@ -91,6 +91,7 @@ fn update_request(a: &UpdateArgs) -> CliResult<UpdateServer> {
         config,
         is_enabled: a.enabled,
         is_global: a.global,
+        check: None,
     };
     if req.is_empty() {
         return Err(CliError::usage(

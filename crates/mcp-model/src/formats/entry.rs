@@ -183,6 +183,7 @@ pub fn map_entry(name: &str, raw: &Value) -> Mapped {
             config: Value::Object(config),
             is_global: false,
             is_enabled,
+            check: None,
         }),
         ignored,
     }
