@@ -773,7 +773,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__add)
-            opts="-t -e -H -o -h --transport --env --header --url --description --global --disabled --reveal --api-url --token --config-file --output --help"
+            opts="-t -e -H -o -h --transport --env --header --url --description --global --disabled --reveal --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -811,6 +811,22 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --startup-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -839,13 +855,29 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__add__subcmd__json)
-            opts="-o -h --description --global --reveal --api-url --token --config-file --output --help"
+            opts="-o -h --description --global --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --reveal --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --startup-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool-args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -915,7 +947,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__create)
-            opts="-i -o -h --name --description --type --command --args --arg --env --url --headers --header --global --disabled --interactive --from-template --reveal --api-url --token --config-file --output --help"
+            opts="-i -o -h --name --description --type --command --args --arg --env --url --headers --header --global --disabled --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --interactive --from-template --reveal --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,6 +990,22 @@ _ai__agent() {
                     return 0
                     ;;
                 --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --startup-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool-args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1759,7 +1807,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__update)
-            opts="-o -h --name --description --config --type --enabled --global --api-url --token --config-file --output --help"
+            opts="-o -h --name --description --config --type --enabled --global --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --background-check --no-check-tool --default-checks --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1787,6 +1835,22 @@ _ai__agent() {
                     ;;
                 --global)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --startup-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-tool-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --api-url)

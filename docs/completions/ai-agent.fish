@@ -95,6 +95,10 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l url -d 'URL of a remote (sse/http) server' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l headers -d 'HTTP headers as a JSON object (sse/http)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l header -d 'One HTTP header NAME:VALUE; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l startup-timeout -d 'Seconds the server has to start and answer the handshake' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l request-timeout -d 'Seconds each request after the handshake may take' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l from-template -d 'Start from a built-in template (see `ai-agent mcp templates`)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l token -d 'API token' -r
@@ -103,6 +107,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l global -d 'Make the server visible to every user (admins only)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l disabled -d 'Register the server disabled'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l no-background-check -d 'Keep the server out of background checks'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s i -l interactive -d 'Ask for whatever the flags do not give'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l reveal -d 'Show the secret values in the answer'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
@@ -113,6 +118,10 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s H -l header -d 'HTTP header of a remote server; repeatable' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'The remote server\'s URL (or give it as the last argument)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l description -d 'What the server is for' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l startup-timeout -d 'Seconds the server has to start and answer the handshake' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l request-timeout -d 'Seconds each request after the handshake may take' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
@@ -121,14 +130,20 @@ json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l global -d 'Make the server visible to every user (admins only)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l disabled -d 'Register the server disabled'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l reveal -d 'Show the secret values in the answer'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l no-background-check -d 'Keep the server out of background checks'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l description -d 'What the server is for' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l startup-timeout -d 'Seconds the server has to start and answer the handshake' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l request-timeout -d 'Seconds each request after the handshake may take' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l global -d 'Make the server visible to every user (admins only)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l no-background-check -d 'Keep the server out of background checks'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l reveal -d 'Show the secret values in the answer'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
@@ -146,11 +161,19 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 false\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l global -d 'Make the server global or not (admins only)' -r -f -a "true\t''
 false\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l startup-timeout -d 'Seconds the server has to start and answer the handshake' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l request-timeout -d 'Seconds each request after the handshake may take' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l no-background-check -d 'Keep the server out of background checks'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l background-check -d 'Let background checks take the server again'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l no-check-tool -d 'Stop calling a tool in checks'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l default-checks -d 'Put every health-check setting back to the API server\'s defaults'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l token -d 'API token' -r

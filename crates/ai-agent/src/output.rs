@@ -6,7 +6,8 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use mcp_model::ServerConfig;
 use mcp_model::api::{
-    HealthCheckResult, HealthStatus, ImportResult, McpServer, Me, Template, ToolInfo, ToolsStatus,
+    CheckOptions, HealthCheckResult, HealthStatus, ImportResult, McpServer, Me, Template, ToolInfo,
+    ToolsStatus,
 };
 use serde::Serialize;
 
@@ -161,6 +162,9 @@ impl Output {
             "Tools",
             Cell::new(tools_status_text(s.tools_status, &s.name)),
         );
+        if !s.check.is_default() {
+            row("Checks", Cell::new(check_text(&s.check)));
+        }
         row("Owner", Cell::new(s.user_id));
         row("Created", Cell::new(time(s.created_at)));
         row("Updated", Cell::new(time(s.updated_at)));
@@ -354,6 +358,24 @@ pub struct HealthRow {
 /// Timestamps to the second, in a fixed width so that table columns line up.
 fn time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// A server's own check settings in a few words.
+fn check_text(c: &CheckOptions) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = c.startup_timeout_secs {
+        parts.push(format!("start within {s} s"));
+    }
+    if let Some(s) = c.request_timeout_secs {
+        parts.push(format!("requests within {s} s"));
+    }
+    if !c.background {
+        parts.push("not in background checks".to_string());
+    }
+    if let Some(t) = &c.call_tool {
+        parts.push(format!("calls tool {}", t.name));
+    }
+    parts.join(", ")
 }
 
 fn tools_status_text(status: ToolsStatus, name: &str) -> String {

@@ -72,7 +72,7 @@ fn add_request(a: &AddArgs) -> CliResult<CreateServer> {
         config,
         is_global: a.global,
         is_enabled: !a.disabled,
-        check: None,
+        check: a.check.options()?,
     })
 }
 
@@ -86,7 +86,8 @@ pub(crate) async fn add_json(ctx: &Ctx, a: &AddJsonArgs) -> CliResult {
     } else {
         a.json.clone()
     };
-    let req = json_request(&a.name, &text, a.description.as_deref(), a.global)?;
+    let mut req = json_request(&a.name, &text, a.description.as_deref(), a.global)?;
+    req.check = a.check.options()?;
     submit(ctx, &ctx.client()?, &req, a.reveal).await
 }
 

@@ -44,6 +44,7 @@ pub(crate) async fn create(ctx: &Ctx, a: &CreateArgs) -> CliResult {
     let req = CreateServer {
         is_global: a.global,
         is_enabled: !a.disabled,
+        check: a.check.options()?,
         ..req
     };
     submit(ctx, &ctx.client()?, &req, a.reveal).await

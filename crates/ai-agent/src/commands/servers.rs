@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use mcp_model::ServerType;
-use mcp_model::api::UpdateServer;
+use mcp_model::api::{CheckOptions, UpdateServer};
 
 use super::suggest::unknown_server;
 use super::{Ctx, ok};
@@ -58,8 +58,19 @@ pub(crate) async fn get(ctx: &Ctx, a: &GetArgs) -> CliResult {
 }
 
 pub(crate) async fn update(ctx: &Ctx, a: &UpdateArgs) -> CliResult {
-    let req = update_request(a)?;
     let client = ctx.client()?;
+    // The API replaces the check settings whole: the flags change the
+    // server's current ones.
+    let check = if a.check.given() {
+        let current = match client.get_server(&a.server.server, false).await {
+            Ok(s) => s.check,
+            Err(e) => return Err(unknown_server(&client, &a.server.server, e).await),
+        };
+        Some(a.check.options(current)?)
+    } else {
+        None
+    };
+    let req = update_request(a, check)?;
     let s = match client.update_server(&a.server.server, &req, false).await {
         Ok(s) => s,
         Err(e) => return Err(unknown_server(&client, &a.server.server, e).await),
@@ -73,7 +84,7 @@ pub(crate) async fn update(ctx: &Ctx, a: &UpdateArgs) -> CliResult {
 }
 
 /// The PATCH body for the flags given; an empty description clears it.
-fn update_request(a: &UpdateArgs) -> CliResult<UpdateServer> {
+fn update_request(a: &UpdateArgs, check: Option<CheckOptions>) -> CliResult<UpdateServer> {
     let config = match &a.config {
         Some(text) => Some(
             serde_json::from_str(text)
@@ -91,11 +102,11 @@ fn update_request(a: &UpdateArgs) -> CliResult<UpdateServer> {
         config,
         is_enabled: a.enabled,
         is_global: a.global,
-        check: None,
+        check,
     };
     if req.is_empty() {
         return Err(CliError::usage(
-            "nothing to update: give --name, --description, --config, --type, --enabled or --global",
+            "nothing to update: give --name, --description, --config, --type, --enabled, --global or a health-check flag",
         ));
     }
     Ok(req)
@@ -119,35 +130,78 @@ pub(crate) fn parse_type(s: &str) -> CliResult<ServerType> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::ServerRef;
+    use crate::cli::{Cli, Command, McpCommand};
+    use clap::Parser;
     use serde_json::json;
 
-    fn args() -> UpdateArgs {
-        UpdateArgs {
-            server: ServerRef { server: "x".into() },
-            name: None,
-            description: None,
-            config: None,
-            server_type: None,
-            enabled: None,
-            global: None,
+    fn args(flags: &[&str]) -> UpdateArgs {
+        let argv = ["ai-agent", "mcp", "update", "x"]
+            .into_iter()
+            .chain(flags.iter().copied());
+        match Cli::try_parse_from(argv).expect("parses").command {
+            Command::Mcp(McpCommand::Update(a)) => *a,
+            other => panic!("not update: {other:?}"),
         }
     }
 
     #[test]
     fn update_body_follows_flags() {
-        assert!(update_request(&args()).is_err());
-        let mut a = args();
-        a.description = Some(String::new());
-        a.enabled = Some(false);
-        a.config = Some(r#"{"command": "npx"}"#.into());
-        let req = update_request(&a).expect("valid");
+        assert!(update_request(&args(&[]), None).is_err());
+        let a = args(&[
+            "--description",
+            "",
+            "--enabled",
+            "false",
+            "--config",
+            r#"{"command": "npx"}"#,
+        ]);
+        let req = update_request(&a, None).expect("valid");
         assert_eq!(
             serde_json::to_value(&req).expect("json"),
             json!({"description": null, "is_enabled": false, "config": {"command": "npx"}})
         );
-        a.config = Some("{nope".into());
-        let e = update_request(&a).expect_err("bad json");
+        let e = update_request(&args(&["--config", "{nope"]), None).expect_err("bad json");
         assert!(e.message.contains("--config"), "{}", e.message);
+    }
+
+    #[test]
+    fn check_flags_change_the_current_settings() {
+        let current = CheckOptions {
+            startup_timeout_secs: Some(90),
+            background: false,
+            ..CheckOptions::default()
+        };
+        let a = args(&[
+            "--request-timeout",
+            "5",
+            "--background-check",
+            "--check-tool",
+            "ping",
+        ]);
+        assert!(a.check.given());
+        let o = a.check.options(current.clone()).expect("valid");
+        assert_eq!(
+            serde_json::to_value(&o).expect("json"),
+            json!({"startup_timeout_secs": 90, "request_timeout_secs": 5, "call_tool": {"name": "ping"}})
+        );
+        let reset = args(&["--default-checks"])
+            .check
+            .options(current)
+            .expect("valid");
+        assert!(reset.is_default());
+        let bad = args(&["--check-tool", "t", "--check-tool-args", "[1]"]);
+        assert!(bad.check.options(CheckOptions::default()).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "ai-agent",
+                "mcp",
+                "update",
+                "x",
+                "--no-check-tool",
+                "--check-tool",
+                "t"
+            ])
+            .is_err()
+        );
     }
 }

@@ -340,3 +340,65 @@ async fn tools_of_an_unhealthy_server_fail() {
     assert!(line.contains("command not found"), "{out:?}");
     assert_eq!(out.stdout, "", "{out:?}");
 }
+
+/// The health-check flags: set on add, shown by get, merged by update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_flags_set_show_and_merge() {
+    let env = Env::new().await;
+    env.run(&[
+        "mcp",
+        "add",
+        "fx",
+        "--startup-timeout",
+        "90",
+        "--check-tool",
+        "echo",
+        "--check-tool-args",
+        r#"{"text": "ping"}"#,
+        "--",
+        fixture_bin(),
+    ])
+    .await
+    .success();
+    let got = env.run(&["mcp", "get", "fx", "-o", "json"]).await;
+    assert_eq!(
+        got.success().json()["check"],
+        json!({"startup_timeout_secs": 90, "call_tool": {"name": "echo", "arguments": {"text": "ping"}}})
+    );
+    let table = env.run(&["mcp", "get", "fx"]).await;
+    assert!(
+        table
+            .success()
+            .stdout
+            .contains("start within 90 s, calls tool echo"),
+        "{table:?}"
+    );
+    env.run(&["mcp", "health-check", "fx"]).await.success();
+
+    env.run(&[
+        "mcp",
+        "update",
+        "fx",
+        "--no-background-check",
+        "--no-check-tool",
+    ])
+    .await
+    .success();
+    let got = env.run(&["mcp", "get", "fx", "-o", "json"]).await;
+    assert_eq!(
+        got.success().json()["check"],
+        json!({"startup_timeout_secs": 90, "background": false})
+    );
+    let bad = env
+        .run(&["mcp", "update", "fx", "--request-timeout", "0"])
+        .await;
+    assert!(
+        bad.failed(7).contains("check.request_timeout_secs"),
+        "{bad:?}"
+    );
+    env.run(&["mcp", "update", "fx", "--default-checks"])
+        .await
+        .success();
+    let got = env.run(&["mcp", "get", "fx", "-o", "json"]).await;
+    assert_eq!(got.success().json()["check"], json!({}));
+}

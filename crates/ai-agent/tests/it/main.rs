@@ -5,10 +5,12 @@
 
 mod add;
 mod auth;
+mod conformance;
 mod errors;
 mod health;
 mod meta;
 mod real_clients;
+mod real_servers;
 mod servers;
 mod support;
 mod sync;

@@ -1,9 +1,10 @@
 //! What the real clients make of a synced file: Claude Code, Codex and
 //! Gemini CLI, as published on the npm registry (versions pinned in
-//! `tests/clients/package-lock.json`), run offline with the test's home
-//! directory. Installed on first use into a cache outside the clone
-//! (`AI_AGENT_CLIENTS_DIR`, default `~/.cache/ai-agent/clients`); a machine
-//! without npm fails these tests rather than skipping them.
+//! `tests/clients/package-lock.json`, with the MCP conformance suite and the
+//! reference server-everything that other tests run), run offline with the
+//! test's home directory. Installed on first use into a cache outside the
+//! clone (`AI_AGENT_CLIENTS_DIR`, default `~/.cache/ai-agent/clients`); a
+//! machine without npm fails these tests rather than skipping them.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,10 +16,17 @@ use crate::sync::Machine;
 
 const PACKAGE: &str = include_str!("../clients/package.json");
 const LOCK: &str = include_str!("../clients/package-lock.json");
-const BINARIES: [&str; 4] = ["claude", "codex", "gemini", "node"];
+const BINARIES: [&str; 6] = [
+    "claude",
+    "codex",
+    "gemini",
+    "node",
+    "conformance",
+    "mcp-server-everything",
+];
 
 /// The clients' `node_modules/.bin`, installed once per test run.
-fn bin_dir() -> &'static Path {
+pub(crate) fn bin_dir() -> &'static Path {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     match DIR.get_or_init(install) {
         Ok(p) => p,

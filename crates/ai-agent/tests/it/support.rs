@@ -53,6 +53,20 @@ impl Env {
         }
     }
 
+    /// As [`Env::new`], with the admin `root` instead of alice: an admin's
+    /// servers may be checked at loopback addresses.
+    pub async fn admin() -> Env {
+        let server = TestServer::start(Backend::Sqlite)
+            .await
+            .expect("server starts");
+        let token = server.user("root", Role::Admin).expect("root");
+        Env {
+            server,
+            token,
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
     pub fn config_file(&self) -> PathBuf {
         self.dir.path().join("config.json")
     }

@@ -1,6 +1,8 @@
 //! The command line's grammar. Kept apart from the commands so that
 //! completions and the man page are generated from exactly what is parsed.
 
+mod check;
+
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -8,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use mcp_model::formats::{Format, Scope};
 
 use crate::sync::secrets::Secrets;
+pub(crate) use check::{CheckArgs, UpdateCheckArgs};
 
 /// The exit codes, in the order `docs/cli.md` lists them; shown by `--help`
 /// because scripts branch on them.
@@ -105,13 +108,13 @@ pub(crate) enum McpCommand {
     /// Register a new MCP server
     Create(Box<CreateArgs>),
     /// Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Register a server from its JSON config, as `claude mcp add-json` takes it
-    AddJson(AddJsonArgs),
+    AddJson(Box<AddJsonArgs>),
     /// Show one server
     Get(GetArgs),
     /// Change a server's description, config or state
-    Update(UpdateArgs),
+    Update(Box<UpdateArgs>),
     /// Delete a server
     #[command(visible_alias = "rm")]
     Delete(ServerRef),
@@ -233,6 +236,8 @@ pub(crate) struct CreateArgs {
     /// Register the server disabled
     #[arg(long)]
     pub disabled: bool,
+    #[command(flatten)]
+    pub check: CheckArgs,
     /// Ask for whatever the flags do not give
     #[arg(long, short = 'i')]
     pub interactive: bool,
@@ -275,6 +280,8 @@ pub(crate) struct AddArgs {
     /// Show the secret values in the answer
     #[arg(long)]
     pub reveal: bool,
+    #[command(flatten)]
+    pub check: CheckArgs,
     /// The stdio server's command, or the remote server's URL
     #[arg(value_name = "COMMAND_OR_URL")]
     pub command_or_url: Option<String>,
@@ -299,6 +306,8 @@ pub(crate) struct AddJsonArgs {
     /// Make the server visible to every user (admins only)
     #[arg(long)]
     pub global: bool,
+    #[command(flatten)]
+    pub check: CheckArgs,
     /// Show the secret values in the answer
     #[arg(long)]
     pub reveal: bool,
@@ -326,6 +335,8 @@ pub(crate) struct UpdateArgs {
     /// Make the server global or not (admins only)
     #[arg(long, value_name = "BOOL", action = clap::ArgAction::Set)]
     pub global: Option<bool>,
+    #[command(flatten)]
+    pub check: UpdateCheckArgs,
 }
 
 #[derive(Debug, Args)]
