@@ -214,10 +214,10 @@ async fn counts(
     let mut resources = None;
     if caps.as_ref().is_some_and(|c| c.prompts.is_some()) {
         phase.set("prompts/list");
-        prompts = running
-            .list_all_prompts()
+        prompts = tokio::time::timeout(request, running.list_all_prompts())
             .await
             .ok()
+            .and_then(Result::ok)
             .and_then(|p| count(p.len()));
     }
     if caps.as_ref().is_some_and(|c| c.resources.is_some()) {
@@ -340,9 +340,41 @@ fn describe_init(e: &ClientInitializeError) -> String {
     }
 }
 
+/// A connection that failed before any answer (DNS, refused, TLS,
+/// timeout), in words; `None` for any other initialization error.
+fn connect_reason(e: &ClientInitializeError) -> Option<String> {
+    match e {
+        ClientInitializeError::LegacyFallbackFailed { discover, fallback } => {
+            connect_reason(fallback).or_else(|| connect_reason(discover))
+        }
+        ClientInitializeError::TransportError { error, .. } => {
+            match error
+                .error
+                .downcast_ref::<StreamableHttpError<reqwest::Error>>()
+            {
+                Some(StreamableHttpError::Client(e)) => super::reasons::connect_failure(e),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The HTTP status an initialization error carries, if it was one: rmcp
+/// keeps the status and drops the body.
+pub(crate) fn http_status(e: &ConvError) -> Option<u16> {
+    let ConvError::Init(e) = e else { return None };
+    let text = describe_init(e);
+    let at = text.find("HTTP ")? + 5;
+    text.get(at..at + 3)?.parse().ok()
+}
+
 /// The failure a conversation error stands for.
 pub(crate) fn conv_failure(e: ConvError) -> Failure {
     match e {
+        ConvError::Init(e) if connect_reason(&e).is_some() => {
+            Failure::unhealthy("connect", connect_reason(&e).unwrap_or_default())
+        }
         // Only a discover in Auto mode ends in this error unwrapped: a
         // failed fallback is `LegacyFallbackFailed`.
         ConvError::Init(e) if matches!(*e, ClientInitializeError::ExpectedInitResult(_)) => {

@@ -14,6 +14,7 @@ mod conversation;
 mod plan;
 mod policy;
 mod procs;
+mod reasons;
 mod remote;
 mod report;
 mod sse;

@@ -10,6 +10,7 @@ use mcp_model::api::HealthStatus;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 
+use super::conversation::http_status;
 use super::{Failure, Findings, Handshake, Phase, Plan, Refused, conv_failure, converse};
 
 /// Headers the transports set themselves; a configured one would break them.
@@ -205,12 +206,71 @@ pub(crate) async fn check_streamable(
     let client = target.client()?;
     let config = StreamableHttpClientTransportConfig::with_uri(target.url.as_str())
         .custom_headers(headers(c)?);
-    let transport = StreamableHttpClientTransport::with_client(client, config);
+    let transport = StreamableHttpClientTransport::with_client(client.clone(), config);
     let conversation = converse(transport, phase, handshake, plan);
     match tokio::time::timeout(plan.timeouts.overall(), conversation).await {
         Ok(Ok(f)) => Ok(f),
-        Ok(Err(e)) => Err(conv_failure(e)),
+        Ok(Err(e)) => {
+            let status = http_status(&e);
+            let mut f = conv_failure(e);
+            // 401/403 have their own verdict and words.
+            if let Some(code) = status.filter(|c| !matches!(c, 401 | 403)) {
+                f.error = http_answer(&client, &target.url, c, code).await;
+            }
+            Err(f)
+        }
         Err(_) => Err(plan.timeouts.overall_timed_out(phase)),
+    }
+}
+
+/// The words for a handshake answered with HTTP `code`: rmcp keeps only the
+/// status, so the handshake's first request is sent once more for the
+/// start of the body, where servers say what is wrong (a wrong path, a
+/// missing key). Bounded in time and size.
+async fn http_answer(
+    client: &reqwest::Client,
+    url: &url::Url,
+    c: &RemoteConfig,
+    code: u16,
+) -> String {
+    let reason = reqwest::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default();
+    let said = format!("the server answered HTTP {code}{reason} to the handshake");
+    let initialize = serde_json::json!({
+        "jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                   "clientInfo": {"name": "ai-agent-server", "version": env!("CARGO_PKG_VERSION")}},
+    });
+    let Ok(extra) = headers(c) else { return said };
+    let request = client
+        .post(url.clone())
+        .headers(extra.into_iter().collect())
+        .header(
+            reqwest::header::ACCEPT,
+            "application/json, text/event-stream",
+        )
+        .json(&initialize)
+        .timeout(Duration::from_secs(5))
+        .send();
+    let Ok(Ok(mut resp)) = tokio::time::timeout(Duration::from_secs(5), request).await else {
+        return said;
+    };
+    if resp.status().as_u16() != code {
+        return said;
+    }
+    let mut body = Vec::new();
+    while body.len() < 4096 {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    match super::reasons::body_excerpt(&body) {
+        Some(excerpt) => format!("{said}: {excerpt}"),
+        None => said,
     }
 }
 

@@ -163,15 +163,24 @@ async fn run(
         .map_err(|e| {
             Failure::unhealthy(
                 "connect",
-                format!("cannot connect to {url}: {}", super::error_chain(&e)),
+                super::reasons::connect_failure(&e).unwrap_or_else(|| {
+                    format!("cannot connect to {url}: {}", super::error_chain(&e))
+                }),
             )
         })?;
     if !resp.status().is_success() {
-        return Err(http_failure(
-            "connect",
-            &format!("GET {url}"),
-            resp.status(),
-        ));
+        let status = resp.status();
+        let mut f = http_failure("connect", &format!("GET {url}"), status);
+        // What the server says about it, bounded in time and size.
+        let body = tokio::time::timeout(std::time::Duration::from_secs(5), resp.bytes()).await;
+        if let Some(excerpt) = body
+            .ok()
+            .and_then(Result::ok)
+            .and_then(|b| super::reasons::body_excerpt(b.get(..4096).unwrap_or(&b)))
+        {
+            f.error = format!("{}: {excerpt}", f.error);
+        }
+        return Err(f);
     }
     let ct = resp
         .headers()

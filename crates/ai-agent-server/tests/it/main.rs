@@ -21,6 +21,7 @@ mod pinning;
 mod plans;
 mod pool;
 mod props;
+mod reasons;
 mod secrets;
 mod servers;
 mod templates;
