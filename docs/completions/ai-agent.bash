@@ -16,6 +16,9 @@ _ai__agent() {
             ",$1")
                 cmd="ai__agent"
                 ;;
+            ai__agent,audit)
+                cmd="ai__agent__subcmd__audit"
+                ;;
             ai__agent,completions)
                 cmd="ai__agent__subcmd__completions"
                 ;;
@@ -36,6 +39,9 @@ _ai__agent() {
                 ;;
             ai__agent,whoami)
                 cmd="ai__agent__subcmd__whoami"
+                ;;
+            ai__agent__subcmd__help,audit)
+                cmd="ai__agent__subcmd__help__subcmd__audit"
                 ;;
             ai__agent__subcmd__help,completions)
                 cmd="ai__agent__subcmd__help__subcmd__completions"
@@ -233,12 +239,54 @@ _ai__agent() {
 
     case "${cmd}" in
         ai__agent)
-            opts="-o -h -V --api-url --token --config-file --output --help --version mcp login logout whoami completions man help"
+            opts="-o -h -V --api-url --token --config-file --output --help --version mcp login logout whoami audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__audit)
+            opts="-o -h --server --limit --api-url --token --config-file --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -301,8 +349,22 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__help)
-            opts="mcp login logout whoami completions man help"
+            opts="mcp login logout whoami audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ai__agent__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1041,7 +1103,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__delete)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-y -o -h --yes --api-url --token --config-file --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

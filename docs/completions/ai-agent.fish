@@ -35,6 +35,7 @@ complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "mcp" -d 'Manage M
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "login" -d 'Check a token against the server and remember the URL and token'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "logout" -d 'Forget the stored URL and token'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "whoami" -d 'Show who the current token belongs to'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "audit" -d 'Show the audit log, newest first: your changes (an admin sees everyone\'s)'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -51,8 +52,8 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_se
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "add-json" -d 'Register a server from its JSON config, as `claude mcp add-json` takes it'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "get" -d 'Show one server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "update" -d 'Change a server\'s description, config or state'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "delete" -d 'Delete a server'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "rm" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "delete" -d 'Delete one or more servers (asks first on a terminal, unless --yes)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "rm" -d 'Delete one or more servers (asks first on a terminal, unless --yes)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "tools" -d 'List the tools a server offered at its last health check; `diff` and `approve` for the approved (pinned) set'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
@@ -180,12 +181,14 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask, even on a terminal'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask, even on a terminal'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l concurrency -d 'With --all, how many checks run at once (each may start a process on the server)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
@@ -286,7 +289,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "add-json" -d 'Register a server from its JSON config, as `claude mcp add-json` takes it'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show one server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a server\'s description, config or state'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete one or more servers (asks first on a terminal, unless --yes)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'List the tools a server offered at its last health check; `diff` and `approve` for the approved (pinned) set'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'
@@ -314,6 +317,14 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l config-file
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l server -d 'Only the entries about this server' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l limit -d 'How many entries to show' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l token -d 'API token' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
+json\t''"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l token -d 'API token' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
@@ -326,20 +337,21 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l config-file -d
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "mcp" -d 'Manage MCP servers'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "login" -d 'Check a token against the server and remember the URL and token'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "logout" -d 'Forget the stored URL and token'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "whoami" -d 'Show who the current token belongs to'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "mcp" -d 'Manage MCP servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "login" -d 'Check a token against the server and remember the URL and token'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "logout" -d 'Forget the stored URL and token'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "whoami" -d 'Show who the current token belongs to'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "audit" -d 'Show the audit log, newest first: your changes (an admin sees everyone\'s)'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the servers you can see (yours and global ones)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "create" -d 'Register a new MCP server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "add" -d 'Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "add-json" -d 'Register a server from its JSON config, as `claude mcp add-json` takes it'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "get" -d 'Show one server'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "update" -d 'Change a server\'s description, config or state'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "delete" -d 'Delete a server'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "delete" -d 'Delete one or more servers (asks first on a terminal, unless --yes)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "health-check" -d 'Connect to a server (or all of them) and report its health'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'List the tools a server offered at its last health check; `diff` and `approve` for the approved (pinned) set'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "import" -d 'Import servers from an MCP client config file (Claude Desktop, Cursor, …)'

@@ -408,9 +408,21 @@ impl Client {
 
     /// The caller's audit entries (an admin's: everyone's), optionally for one server.
     pub async fn audit_logs(&self, resource_id: Option<&str>) -> Result<AuditList> {
+        self.audit_page(resource_id, None).await
+    }
+
+    /// The newest `limit` entries (the server's default page without one).
+    pub async fn audit_page(
+        &self,
+        resource_id: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<AuditList> {
         let mut req = self.request(Method::GET, &["audit-logs"]);
         if let Some(r) = resource_id {
             req = req.query(&[("resource_id", r)]);
+        }
+        if let Some(l) = limit {
+            req = req.query(&[("limit", l)]);
         }
         self.json(req).await
     }

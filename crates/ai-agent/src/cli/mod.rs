@@ -91,6 +91,8 @@ pub(crate) enum Command {
     Logout,
     /// Show who the current token belongs to
     Whoami,
+    /// Show the audit log, newest first: your changes (an admin sees everyone's)
+    Audit(AuditArgs),
     /// Print a shell completion script to stdout
     Completions {
         #[arg(value_enum)]
@@ -98,6 +100,16 @@ pub(crate) enum Command {
     },
     /// Print the man page (roff) to stdout
     Man,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// Only the entries about this server
+    #[arg(long, value_name = "ID|NAME")]
+    pub server: Option<String>,
+    /// How many entries to show
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=1000))]
+    pub limit: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,9 +127,9 @@ pub(crate) enum McpCommand {
     Get(GetArgs),
     /// Change a server's description, config or state
     Update(Box<UpdateArgs>),
-    /// Delete a server
+    /// Delete one or more servers (asks first on a terminal, unless --yes)
     #[command(visible_alias = "rm")]
-    Delete(ServerRef),
+    Delete(DeleteArgs),
     /// Connect to a server (or all of them) and report its health
     HealthCheck(HealthCheckArgs),
     /// List the tools a server offered at its last health check; `diff` and
@@ -160,6 +172,16 @@ pub(crate) struct ApproveArgs {
     #[arg(value_name = "ID|NAME")]
     pub server: String,
     /// Approve without asking (needed when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DeleteArgs {
+    /// Server ids or names
+    #[arg(value_name = "ID|NAME", required = true)]
+    pub servers: Vec<String>,
+    /// Do not ask, even on a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
 }

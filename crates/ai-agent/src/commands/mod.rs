@@ -2,6 +2,7 @@
 //! knows how to reach the server and how to print.
 
 mod add;
+mod audit;
 mod auth;
 mod create;
 mod health;
@@ -79,6 +80,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> CliResult {
         Command::Login { with_token } => auth::login(ctx, with_token).await,
         Command::Logout => auth::logout(ctx),
         Command::Whoami => auth::whoami(ctx).await,
+        Command::Audit(a) => audit::audit(ctx, &a).await,
         Command::Completions { shell } => meta::completions(shell),
         Command::Man => meta::man(),
     }
@@ -92,7 +94,7 @@ async fn mcp(ctx: &Ctx, cmd: McpCommand) -> CliResult {
         McpCommand::AddJson(a) => add::add_json(ctx, &a).await,
         McpCommand::Get(a) => servers::get(ctx, &a).await,
         McpCommand::Update(a) => servers::update(ctx, &a).await,
-        McpCommand::Delete(a) => servers::delete(ctx, &a.server).await,
+        McpCommand::Delete(a) => servers::delete(ctx, &a).await,
         McpCommand::HealthCheck(a) => health::check(ctx, &a).await,
         McpCommand::Tools(a) => tools::tools(ctx, &a).await,
         McpCommand::Import(a) => transfer::import(ctx, &a).await,

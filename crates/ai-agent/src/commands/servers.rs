@@ -7,9 +7,9 @@ use mcp_model::api::{CheckOptions, UpdateServer};
 
 use super::suggest::unknown_server;
 use super::{Ctx, ok};
-use crate::cli::{GetArgs, ListArgs, UpdateArgs};
+use crate::cli::{DeleteArgs, GetArgs, ListArgs, UpdateArgs};
 use crate::client::ListParams;
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, Code};
 
 /// Lists every matching server, following pages, so that the table and the
 /// JSON both hold all of them; or, with `--limit` or `--after`, one page,
@@ -112,15 +112,40 @@ fn update_request(a: &UpdateArgs, check: Option<CheckOptions>) -> CliResult<Upda
     Ok(req)
 }
 
-pub(crate) async fn delete(ctx: &Ctx, server: &str) -> CliResult {
+/// Deletes each named server in turn. A person at a terminal is asked
+/// first (unless `--yes`); a script is not, as `rm` does not ask one. A name
+/// that fails is reported and the rest still go; the exit code is the first
+/// failure's.
+pub(crate) async fn delete(ctx: &Ctx, a: &DeleteArgs) -> CliResult {
     let client = ctx.client()?;
-    if let Err(e) = client.delete_server(server).await {
-        return Err(unknown_server(&client, server, e).await);
+    if !a.yes && crate::prompt::interactive() {
+        let question = match a.servers.as_slice() {
+            [one] => format!("Delete MCP server '{one}'?"),
+            many => format!("Delete {} MCP servers ({})?", many.len(), many.join(", ")),
+        };
+        if crate::prompt::for_stdin().select(&question, &["no", "yes"], 0)? != 1 {
+            return Err(CliError::generic("nothing deleted"));
+        }
     }
-    if !ctx.out.json() {
-        ctx.out.print(&format!("Deleted MCP server '{server}'."))?;
+    let mut first_failure = None;
+    for server in &a.servers {
+        match client.delete_server(server).await {
+            Ok(()) => {
+                if !ctx.out.json() {
+                    ctx.out.print(&format!("Deleted MCP server '{server}'."))?;
+                }
+            }
+            Err(e) => {
+                let e = unknown_server(&client, server, e).await;
+                if a.servers.len() == 1 {
+                    return Err(e);
+                }
+                eprintln!("{e}");
+                first_failure.get_or_insert(e.code);
+            }
+        }
     }
-    ok()
+    Ok(first_failure.unwrap_or(Code::Success))
 }
 
 pub(crate) fn parse_type(s: &str) -> CliResult<ServerType> {

@@ -15,4 +15,5 @@ mod servers;
 mod support;
 mod sync;
 mod templates;
+mod terminal;
 mod transfer;

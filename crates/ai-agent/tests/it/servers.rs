@@ -351,3 +351,59 @@ async fn hints_name_the_way_out() {
     assert!(!out.stderr.contains("run `ai-agent login"), "{out:?}");
     assert!(out.stderr.contains("token create"), "{out:?}");
 }
+
+/// `ai-agent audit`: newest first, for one server by name, as JSON for scripts.
+#[tokio::test]
+async fn audit_shows_the_log_newest_first() {
+    let env = Env::new().await;
+    env.run(&["mcp", "add", "fs", "--", "npx", "-y", "pkg"])
+        .await
+        .success();
+    env.run(&["mcp", "add", "other", "--", "npx"])
+        .await
+        .success();
+    env.run(&["mcp", "update", "fs", "--description", "files"])
+        .await
+        .success();
+    let table = env.run(&["audit"]).await;
+    let text = &table.success().stdout;
+    let update = text.find("mcp_server_update").expect("update listed");
+    let create = text.find("mcp_server_create").expect("create listed");
+    assert!(update < create, "newest first: {text}");
+    assert!(text.contains("changed=[\"description\"]"), "{text}");
+
+    let one = env.run(&["audit", "--server", "fs", "-o", "json"]).await;
+    let actions: Vec<String> = one.success().json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["mcp_server_update", "mcp_server_create"]);
+    let limited = env.run(&["audit", "--limit", "1"]).await;
+    assert!(
+        limited
+            .success()
+            .stdout
+            .contains("1 of 3 entries; --limit shows more."),
+        "{limited:?}"
+    );
+    env.run(&["audit", "--server", "nope"]).await.failed(3);
+}
+
+/// `delete a b c`: each goes; a missing one is named and the exit code is its.
+#[tokio::test]
+async fn delete_takes_several_names() {
+    let env = Env::new().await;
+    for name in ["a", "b", "c"] {
+        env.run(&["mcp", "add", name, "--", "npx"]).await.success();
+    }
+    let out = env.run(&["mcp", "delete", "a", "nope", "c"]).await;
+    let line = out.failed(3);
+    assert!(line.contains("nope"), "{out:?}");
+    assert!(out.stdout.contains("Deleted MCP server 'a'."), "{out:?}");
+    assert!(out.stdout.contains("Deleted MCP server 'c'."), "{out:?}");
+    let left = env.run(&["mcp", "ls", "-o", "json"]).await;
+    assert_eq!(left.success().json()["items"][0]["name"], "b");
+    env.run(&["mcp", "rm", "--yes", "b"]).await.success();
+}
