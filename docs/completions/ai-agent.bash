@@ -239,7 +239,7 @@ _ai__agent() {
 
     case "${cmd}" in
         ai__agent)
-            opts="-o -h -V --api-url --token --config-file --output --help --version mcp login logout whoami audit completions man help"
+            opts="-o -h -V --api-url --token --cli-settings --output --help --version mcp login logout whoami audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,7 +253,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -273,7 +273,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__audit)
-            opts="-o -h --server --limit --api-url --token --config-file --output --help"
+            opts="-o -h --server --limit --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,7 +295,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -315,7 +315,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__completions)
-            opts="-o -h --api-url --token --config-file --output --help bash elvish fish powershell zsh"
+            opts="-o -h --api-url --token --cli-settings --output --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,7 +329,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -699,7 +699,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__login)
-            opts="-o -h --with-token --api-url --token --config-file --output --help"
+            opts="-o -h --with-token --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,7 +713,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -733,7 +733,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__logout)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-o -h --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,7 +747,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -767,7 +767,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__man)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-o -h --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,7 +781,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -801,7 +801,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp)
-            opts="-o -h --api-url --token --config-file --output --help list ls create add add-json get update delete rm health-check tools import export sync clients templates help"
+            opts="-o -h --api-url --token --cli-settings --output --help list ls create add add-json get update delete rm health-check tools import export sync clients templates help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,7 +815,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -835,7 +835,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__add)
-            opts="-t -e -H -o -h --transport --env --header --url --description --global --disabled --reveal --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --api-url --token --config-file --output --help"
+            opts="-t -e -H -o -h --transport --env --header --url --description --global --disabled --reveal --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,7 +897,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -917,7 +917,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__add__subcmd__json)
-            opts="-o -h --description --global --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --reveal --api-url --token --config-file --output --help"
+            opts="-o -h --description --global --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --reveal --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -951,7 +951,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -971,7 +971,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__clients)
-            opts="-o -h --project --api-url --token --config-file --output --help"
+            opts="-o -h --project --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,7 +989,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1009,7 +1009,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__create)
-            opts="-i -o -h --name --description --type --command --args --arg --env --url --headers --header --global --disabled --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --interactive --from-template --reveal --api-url --token --config-file --output --help"
+            opts="-i -o -h --name --description --type --command --args --arg --env --url --headers --header --global --disabled --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --interactive --from-template --reveal --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,7 +1083,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1103,7 +1103,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__delete)
-            opts="-y -o -h --yes --api-url --token --config-file --output --help"
+            opts="-y -o -h --yes --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,7 +1117,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1137,7 +1137,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__export)
-            opts="-o -h --format --servers --no-global --approved-only --api-url --token --config-file --output --help"
+            opts="-o -h --format --servers --no-global --approved-only --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1159,7 +1159,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1179,7 +1179,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__get)
-            opts="-o -h --reveal --api-url --token --config-file --output --help"
+            opts="-o -h --reveal --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1193,7 +1193,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1213,7 +1213,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__health__subcmd__check)
-            opts="-o -h --all --include-disabled --concurrency --api-url --token --config-file --output --help"
+            opts="-o -h --all --include-disabled --concurrency --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1231,7 +1231,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1503,7 +1503,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__import)
-            opts="-o -h --override --format --from --scope --project --api-url --token --config-file --output --help"
+            opts="-o -h --override --format --from --scope --project --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1533,7 +1533,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1553,7 +1553,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__list)
-            opts="-o -h --type --enabled --reveal --limit --after --api-url --token --config-file --output --help"
+            opts="-o -h --type --enabled --reveal --limit --after --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1583,7 +1583,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1603,7 +1603,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__sync)
-            opts="-o -h --client --scope --project --path --dry-run --prune --force --servers --no-global --approved-only --secrets --api-url --token --config-file --output --help"
+            opts="-o -h --client --scope --project --path --dry-run --prune --force --servers --no-global --approved-only --secrets --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1641,7 +1641,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1661,7 +1661,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__templates)
-            opts="-o -h --name --create --server-name --env --arg --api-url --token --config-file --output --help"
+            opts="-o -h --name --create --server-name --env --arg --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1691,7 +1691,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1711,7 +1711,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__tools)
-            opts="-o -h --api-url --token --config-file --output --help diff approve help"
+            opts="-o -h --api-url --token --cli-settings --output --help diff approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1725,7 +1725,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1745,7 +1745,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__tools__subcmd__approve)
-            opts="-y -o -h --yes --api-url --token --config-file --output --help"
+            opts="-y -o -h --yes --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1759,7 +1759,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1779,7 +1779,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__tools__subcmd__diff)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-o -h --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1793,7 +1793,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1869,7 +1869,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__update)
-            opts="-o -h --name --description --config --type --enabled --global --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --background-check --no-check-tool --default-checks --api-url --token --config-file --output --help"
+            opts="-o -h --name --description --config --command --args --env --unset-env --url --header --unset-header --type --enabled --global --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --background-check --no-check-tool --default-checks --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1884,6 +1884,34 @@ _ai__agent() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unset-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unset-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1923,7 +1951,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1943,7 +1971,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__whoami)
-            opts="-o -h --api-url --token --config-file --output --help"
+            opts="-o -h --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1957,7 +1985,7 @@ _ai__agent() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config-file)
+                --cli-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

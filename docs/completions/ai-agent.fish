@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ai_agent_global_optspecs
-    string join \n api-url= token= config-file= o/output= h/help V/version
+    string join \n api-url= token= cli-settings= o/output= h/help V/version
 end
 
 function __fish_ai_agent_needs_command
@@ -24,9 +24,9 @@ function __fish_ai_agent_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ai-agent -n "__fish_ai_agent_needs_command" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_needs_command" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -39,9 +39,9 @@ complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "audit" -d 'Show t
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -s h -l help -d 'Print help'
@@ -67,9 +67,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 false\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l limit -d 'One page of at most N servers (1-1000), newest first, instead of all of them' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l after -d 'The page after the one that printed this cursor' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l reveal -d 'Show the secret values of your own servers'
@@ -79,9 +79,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 false\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l limit -d 'One page of at most N servers (1-1000), newest first, instead of all of them' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l after -d 'The page after the one that printed this cursor' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l reveal -d 'Show the secret values of your own servers'
@@ -101,9 +101,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l from-template -d 'Start from a built-in template (see `ai-agent mcp templates`)' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l global -d 'Make the server visible to every user (admins only)'
@@ -123,9 +123,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l request-timeout -d 'Seconds each request after the handshake may take' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add" -l global -d 'Make the server visible to every user (admins only)'
@@ -138,25 +138,32 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l request-timeout -d 'Seconds each request after the handshake may take' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l global -d 'Make the server visible to every user (admins only)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l no-background-check -d 'Keep the server out of background checks'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -l reveal -d 'Show the secret values in the answer'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from add-json" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -l reveal -d 'Show the secret values (owner only)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l name -d 'Rename the server' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l description -d 'New description ("" clears it)' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l config -d 'Replace the whole config (JSON); secret values given as *** stay as they are' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l config -d 'Replace the whole config: JSON, @FILE, or - for stdin; secret values given as *** stay as they are' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l command -d 'The stdio server\'s program' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l args -d 'The stdio server\'s arguments, as one shell-quoted string ("" for none)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l env -d 'Set an environment variable KEY=VALUE of a stdio server; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l unset-env -d 'Remove an environment variable; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l url -d 'The remote server\'s URL' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l header -d 'Set an HTTP header \'NAME: VALUE\' of a remote server; repeatable' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l unset-header -d 'Remove an HTTP header; repeatable' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l type -d 'Change the type along with --config' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l enabled -d 'Enable (true) or disable (false) the server' -r -f -a "true\t''
 false\t''"
@@ -166,9 +173,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l request-timeout -d 'Seconds each request after the handshake may take' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l check-tool -d 'A tool every check calls, which must succeed (choose one without effects)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l check-tool-args -d 'The arguments of --check-tool, as a JSON object' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l no-background-check -d 'Keep the server out of background checks'
@@ -176,32 +183,32 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l no-check-tool -d 'Stop calling a tool in checks'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -l default-checks -d 'Put every health-check setting back to the API server\'s defaults'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask, even on a terminal'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask, even on a terminal'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l concurrency -d 'With --all, how many checks run at once (each may start a process on the server)' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l all -d 'Check every enabled server you can see, concurrently'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -l include-disabled -d 'With --all, check disabled servers too'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from health-check" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
@@ -221,18 +228,18 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 project\t''
 local\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l project -d 'The project of the project and local scopes [default: the current directory]' -r -F
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -l override -d 'Replace servers that already exist with the same name'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l format -d 'The client format to write (default: the server\'s, claude-desktop)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l servers -d 'Only these servers (comma-separated names)' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from export" -l no-global -d 'Leave out global servers'
@@ -254,9 +261,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l servers -d 'Only these servers (comma-separated names)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l secrets -d 'Write your secret values, or references to environment variables that the client expands [default: env for the project scope, else inline]' -r -f -a "inline\t''
 env\t''"
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l dry-run -d 'Show the change as a unified diff (secrets masked) and write nothing'
@@ -266,9 +273,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -l approved-only -d 'Leave out servers whose tools changed since they were approved, or were never approved (see `mcp tools diff`)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l project -d 'The project whose project and local files to look at [default: the current directory]' -r -F
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from clients" -s h -l help -d 'Print help'
@@ -276,9 +283,9 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l server-name -d 'The new server\'s name with --create (default: the template\'s name)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l env -d 'Env var KEY=VALUE for --create; repeatable' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l arg -d 'A required argument of the template for --create, in order; repeatable' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from templates" -l create -d 'Create a server from the template given by --name'
@@ -298,42 +305,42 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "clients" -d 'List the MCP client config files on this machine and how far each is from the registry'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "templates" -d 'Show the built-in server templates, or create a server from one'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -l with-token -d 'Read the token from standard input, e.g. `ai-agent login --with-token < token.txt` (keeps it out of the shell history and the process list)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand login" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l server -d 'Only the entries about this server' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l limit -d 'How many entries to show' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand audit" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l api-url -d 'Base URL of the ai-agent server [default: http://127.0.0.1:8080]' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l token -d 'API token' -r
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l config-file -d 'The settings file `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l cli-settings -d 'The CLI\'s own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]' -r -F
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s o -l output -d 'Output format: tables for people, or JSON in the API\'s shapes' -r -f -a "table\t''
 json\t''"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s h -l help -d 'Print help'

@@ -2,6 +2,7 @@
 //! completions and the man page are generated from exactly what is parsed.
 
 mod check;
+mod edit;
 
 use std::path::PathBuf;
 
@@ -11,6 +12,7 @@ use mcp_model::formats::{Format, Scope};
 
 use crate::sync::secrets::Secrets;
 pub(crate) use check::{CheckArgs, UpdateCheckArgs};
+pub(crate) use edit::ConfigEditArgs;
 
 /// The exit codes, in the order `docs/cli.md` lists them; shown by `--help`
 /// because scripts branch on them.
@@ -48,7 +50,7 @@ pub(crate) struct Cli {
 /// Options every subcommand accepts; they override the settings file.
 #[derive(Debug, Args)]
 pub struct GlobalOpts {
-    /// Base URL of the ai-agent server [default: http://127.0.0.1:8080]
+    /// Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]
     #[arg(long, global = true, env = "AI_AGENT_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
     /// API token
@@ -60,9 +62,9 @@ pub struct GlobalOpts {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
-    /// The settings file `login` writes [default: <config dir>/ai-agent/config.json]
+    /// The CLI's own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]
     #[arg(long, global = true, env = "AI_AGENT_CONFIG", value_name = "FILE")]
-    pub config_file: Option<std::path::PathBuf>,
+    pub cli_settings: Option<std::path::PathBuf>,
     /// Output format: tables for people, or JSON in the API's shapes
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -345,11 +347,10 @@ pub(crate) struct UpdateArgs {
     /// New description ("" clears it)
     #[arg(long)]
     pub description: Option<String>,
-    /// Replace the whole config (JSON); secret values given as *** stay as they are
-    #[arg(long, value_name = "JSON")]
-    pub config: Option<String>,
+    #[command(flatten)]
+    pub edit: ConfigEditArgs,
     /// Change the type along with --config
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", requires = "config")]
     pub server_type: Option<String>,
     /// Enable (true) or disable (false) the server
     #[arg(long, value_name = "BOOL", action = clap::ArgAction::Set)]
@@ -545,7 +546,7 @@ mod tests {
         let Command::Mcp(McpCommand::Update(u)) = cli.command else {
             panic!("update")
         };
-        assert_eq!(u.config.as_deref(), Some("{}"));
+        assert_eq!(u.edit.config.as_deref(), Some("{}"));
         assert_eq!(u.enabled, Some(false));
     }
 }

@@ -287,7 +287,7 @@ fn all_args(args: Option<&str>, arg: &[String]) -> CliResult<Vec<String>> {
     Ok(all)
 }
 
-fn split_args(line: &str) -> CliResult<Vec<String>> {
+pub(super) fn split_args(line: &str) -> CliResult<Vec<String>> {
     shell_words::split(line).map_err(|e| CliError::usage(format!("--args '{line}': {e}")))
 }
 

@@ -13,6 +13,7 @@ mod sync;
 mod templates;
 mod tools;
 mod transfer;
+mod update;
 
 use std::process::ExitCode;
 
@@ -55,7 +56,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub(crate) fn config_path(&self) -> CliResult<std::path::PathBuf> {
-        config::config_path(self.global.config_file.as_deref())
+        config::config_path(self.global.cli_settings.as_deref())
     }
 
     /// The server and token to use, by precedence flag > env > file > default.
@@ -93,7 +94,7 @@ async fn mcp(ctx: &Ctx, cmd: McpCommand) -> CliResult {
         McpCommand::Add(a) => add::add(ctx, &a).await,
         McpCommand::AddJson(a) => add::add_json(ctx, &a).await,
         McpCommand::Get(a) => servers::get(ctx, &a).await,
-        McpCommand::Update(a) => servers::update(ctx, &a).await,
+        McpCommand::Update(a) => update::update(ctx, &a).await,
         McpCommand::Delete(a) => servers::delete(ctx, &a).await,
         McpCommand::HealthCheck(a) => health::check(ctx, &a).await,
         McpCommand::Tools(a) => tools::tools(ctx, &a).await,

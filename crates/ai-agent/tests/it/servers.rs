@@ -407,3 +407,86 @@ async fn delete_takes_several_names() {
     assert_eq!(left.success().json()["items"][0]["name"], "b");
     env.run(&["mcp", "rm", "--yes", "b"]).await.success();
 }
+
+/// `update` changes one env var or header and keeps the rest, secrets too;
+/// `--config @file` reads the config from a file, not as the CLI's settings.
+#[tokio::test]
+async fn update_changes_part_of_the_config() {
+    let env = Env::new().await;
+    env.run(&[
+        "mcp",
+        "add",
+        "fs",
+        "-e",
+        "TOKEN=s3cret",
+        "-e",
+        "OLD=1",
+        "--",
+        "npx",
+        "-y",
+        "pkg",
+    ])
+    .await
+    .success();
+    env.run(&[
+        "mcp",
+        "update",
+        "fs",
+        "--env",
+        "NEW=2",
+        "--unset-env",
+        "OLD",
+        "--args",
+        "-y pkg@2",
+    ])
+    .await
+    .success();
+    let got = env
+        .run(&["mcp", "get", "fs", "--reveal", "-o", "json"])
+        .await;
+    let config = &got.success().json()["config"];
+    assert_eq!(config["env"], json!({"TOKEN": "s3cret", "NEW": "2"}));
+    assert_eq!(config["args"], json!(["-y", "pkg@2"]));
+
+    env.run(&[
+        "mcp",
+        "add",
+        "docs",
+        "https://mcp.example.com/mcp",
+        "-H",
+        "Authorization: Bearer t0k",
+    ])
+    .await
+    .success();
+    env.run(&[
+        "mcp",
+        "update",
+        "docs",
+        "--header",
+        "X-Team: core",
+        "--url",
+        "https://mcp.example.com/v2/mcp",
+    ])
+    .await
+    .success();
+    let got = env
+        .run(&["mcp", "get", "docs", "--reveal", "-o", "json"])
+        .await;
+    let config = &got.success().json()["config"];
+    assert_eq!(config["url"], "https://mcp.example.com/v2/mcp");
+    assert_eq!(
+        config["headers"],
+        json!({"Authorization": "Bearer t0k", "X-Team": "core"})
+    );
+    let wrong = env.run(&["mcp", "update", "docs", "--env", "A=1"]).await;
+    assert!(wrong.failed(2).contains("stdio"), "{wrong:?}");
+
+    let file = env.dir.path().join("cfg.json");
+    std::fs::write(&file, r#"{"command": "uvx", "args": ["mcp-server-time"]}"#).unwrap();
+    let from_file = format!("@{}", file.display());
+    env.run(&["mcp", "update", "fs", "--config", &from_file])
+        .await
+        .success();
+    let got = env.run(&["mcp", "get", "fs", "-o", "json"]).await;
+    assert_eq!(got.success().json()["config"]["command"], "uvx");
+}
