@@ -1213,13 +1213,17 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__health__subcmd__check)
-            opts="-o -h --all --include-disabled --concurrency --api-url --token --cli-settings --output --help"
+            opts="-o -h --all --include-disabled --concurrency --timeout --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

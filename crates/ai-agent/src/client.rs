@@ -297,8 +297,21 @@ impl Client {
 
     /// Runs a new check now; it can take as long as the server's check timeout.
     pub async fn health_check(&self, id_or_name: &str) -> Result<HealthCheckResult> {
-        self.json(self.request(Method::POST, &["mcp-servers", id_or_name, "health-check"]))
-            .await
+        self.health_check_within(id_or_name, None).await
+    }
+
+    /// A check bounded by `timeout_secs` (its start and each request), not
+    /// the server's own limits.
+    pub async fn health_check_within(
+        &self,
+        id_or_name: &str,
+        timeout_secs: Option<u64>,
+    ) -> Result<HealthCheckResult> {
+        let mut req = self.request(Method::POST, &["mcp-servers", id_or_name, "health-check"]);
+        if let Some(s) = timeout_secs {
+            req = req.query(&[("timeout_secs", s)]);
+        }
+        self.json(req).await
     }
 
     /// The result of the last health check, without running a new one.

@@ -381,6 +381,9 @@ pub(crate) struct HealthCheckArgs {
     #[arg(long, requires = "all", value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Seconds each check may take to start and for each request, instead of the server's own limits
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]

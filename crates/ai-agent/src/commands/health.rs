@@ -16,14 +16,14 @@ use crate::output::HealthRow;
 
 pub(crate) async fn check(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
     match &a.server {
-        Some(server) if !a.all => one(ctx, server).await,
+        Some(server) if !a.all => one(ctx, server, a.timeout).await,
         _ => all(ctx, a).await,
     }
 }
 
-async fn one(ctx: &Ctx, server: &str) -> CliResult {
+async fn one(ctx: &Ctx, server: &str, timeout: Option<u64>) -> CliResult {
     let client = ctx.client()?;
-    let h = match client.health_check(server).await {
+    let h = match client.health_check_within(server, timeout).await {
         Ok(h) => h,
         Err(e) => return Err(super::suggest::unknown_server(&client, server, e).await),
     };
@@ -93,9 +93,13 @@ async fn all(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
         let (client, gate, bar) = (client.clone(), gate.clone(), bar.clone());
         let id = s.id.to_string();
         let name = s.name.clone();
+        let timeout = a.timeout;
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
-            let outcome = client.health_check(&id).await.map_err(CliError::from);
+            let outcome = client
+                .health_check_within(&id, timeout)
+                .await
+                .map_err(CliError::from);
             bar.inc(1);
             bar.set_message(name);
             (i, outcome)
@@ -113,6 +117,11 @@ async fn all(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
             joined.map_err(|e| CliError::generic(format!("a health check failed to run: {e}")))?;
         if let Some(row) = rows.get_mut(i) {
             row.outcome = outcome;
+            // Each result as it comes, above the progress bar; the summary follows.
+            if !ctx.out.json() {
+                let line = progress_line(row);
+                bar.suspend(|| ctx.out.print(&line))?;
+            }
         }
     }
     bar.finish_and_clear();
@@ -164,6 +173,26 @@ async fn all(ctx: &Ctx, a: &HealthCheckArgs) -> CliResult {
         eprintln!("{}", summary_line(&rows));
     }
     Ok(code)
+}
+
+/// One finished check of `--all`, as it comes.
+fn progress_line(r: &HealthRow) -> String {
+    match &r.outcome {
+        Ok(h) => {
+            let detail = match (&h.report.error, &h.report.tool_changes) {
+                (Some(e), _) => e.clone(),
+                (None, Some(c)) => format!("tools changed: {}", c.summary()),
+                (None, None) => format!("{} tools", h.report.tools.len()),
+            };
+            format!(
+                "{:<9} {}  {} ms  {detail}",
+                h.health_status.as_str(),
+                r.name,
+                h.report.latency_ms
+            )
+        }
+        Err(e) => format!("{:<9} {}  {}", "error", r.name, e.message),
+    }
 }
 
 /// The stderr line of `--all` when not every server is healthy: how many, and which.

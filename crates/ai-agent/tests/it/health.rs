@@ -136,12 +136,22 @@ async fn health_check_all_summarises_and_exits_8_if_one_is_unhealthy() {
     missing_command_server(&env, "broken").await;
     let table = env.run(&["mcp", "health-check", "--all"]).await;
     assert_eq!(table.code, 8, "{table:?}");
+    // Each result as it came (in either order), then the summary.
+    let mut streamed: Vec<&str> = table.stdout.lines().take(2).collect();
+    streamed.sort();
+    assert!(streamed[0].starts_with("healthy   good  "), "{table:?}");
+    assert!(
+        streamed[1].starts_with("unhealthy broken  ")
+            && streamed[1].ends_with("command not found: no-such-mcp-server"),
+        "{table:?}"
+    );
+    let summary = &table.stdout[table.stdout.find('┌').expect("a table")..];
     assert_eq!(
         table.stderr,
         "ai-agent: 1 of 2 MCP servers not healthy: broken\n"
     );
     snapshot_settings().bind(|| {
-        insta::assert_snapshot!("health_check_all", mask_latency(&table.stdout));
+        insta::assert_snapshot!("health_check_all", mask_latency(summary));
     });
 
     let out = env
@@ -152,6 +162,31 @@ async fn health_check_all_summarises_and_exits_8_if_one_is_unhealthy() {
     assert_eq!(json["errors"], json!([]));
     let items: Vec<HealthCheckResult> =
         serde_json::from_value(json["items"].clone()).expect("items");
+    // --timeout bounds each check, whatever the server's own limits.
+    let slow = env
+        .run(&[
+            "mcp",
+            "add",
+            "slow",
+            "-e",
+            "FIXTURE_HANG=true",
+            "--startup-timeout",
+            "300",
+            "--",
+            fixture_bin(),
+        ])
+        .await;
+    slow.success();
+    let bounded = env
+        .run(&["mcp", "health-check", "slow", "--timeout", "1"])
+        .await;
+    assert!(
+        bounded
+            .failed(8)
+            .contains("timed out after 1s during initialize"),
+        "{bounded:?}"
+    );
+    env.run(&["mcp", "delete", "slow"]).await.success();
     let mut verdicts: Vec<_> = items
         .iter()
         .map(|h| (h.name.as_str(), h.health_status, h.report.tools.len()))
@@ -227,7 +262,9 @@ async fn health_check_all_skips_disabled_servers_and_lists_failures_first() {
         out.stdout.ends_with("1 of 2 healthy.\n"),
         "disabled skipped: {out:?}"
     );
-    let (broken, good) = (out.stdout.find("broken"), out.stdout.find("good"));
+    // The summary table, after the results as they came.
+    let summary = &out.stdout[out.stdout.find('┌').expect("a table")..];
+    let (broken, good) = (summary.find("broken"), summary.find("good"));
     assert!(broken < good, "failures first: {out:?}");
     let all = env
         .run(&[
