@@ -65,7 +65,7 @@ pub struct GlobalOpts {
     /// The CLI's own settings file, which `login` writes [default: <config dir>/ai-agent/config.json]
     #[arg(long, global = true, env = "AI_AGENT_CONFIG", value_name = "FILE")]
     pub cli_settings: Option<std::path::PathBuf>,
-    /// Output format: tables for people, or JSON in the API's shapes
+    /// Output format: tables for people, JSON in the API's shapes, or for lists wide or name
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
@@ -73,8 +73,14 @@ pub struct GlobalOpts {
 /// JSON output uses the API's own shapes, so scripts need not parse tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Tables for people, as wide as the terminal (or COLUMNS)
     Table,
+    /// The API's JSON
     Json,
+    /// Lists with every column (the id, tools, times); else as table
+    Wide,
+    /// Lists as names, one per line; else as table
+    Name,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,9 +203,24 @@ pub(crate) struct ServerRef {
 
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
+    /// Only the servers whose name matches, e.g. 'git*' (* and ?, any case)
+    #[arg(value_name = "PATTERN")]
+    pub pattern: Option<String>,
     /// Only servers of this type (stdio, sse, http)
     #[arg(long = "type", value_name = "TYPE")]
     pub server_type: Option<String>,
+    /// Only servers whose last check found this: healthy, unhealthy, needs_auth, unknown
+    #[arg(long, value_name = "STATUS", value_parser = ["healthy", "unhealthy", "needs_auth", "unknown"])]
+    pub health: Option<String>,
+    /// Only global servers
+    #[arg(long, conflicts_with = "own")]
+    pub global: bool,
+    /// Only your own servers
+    #[arg(long)]
+    pub own: bool,
+    /// Order by name, creation (oldest first) or health (failing first)
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortKey>,
     /// Only enabled (true) or disabled (false) servers
     #[arg(long, value_name = "BOOL")]
     pub enabled: Option<bool>,
@@ -212,6 +233,13 @@ pub(crate) struct ListArgs {
     /// The page after the one that printed this cursor
     #[arg(long, value_name = "CURSOR")]
     pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SortKey {
+    Name,
+    Created,
+    Health,
 }
 
 #[derive(Debug, Args)]

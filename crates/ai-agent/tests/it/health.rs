@@ -376,6 +376,14 @@ async fn tools_of_an_unhealthy_server_fail() {
     assert!(line.contains("was unhealthy at its last check"), "{out:?}");
     assert!(line.contains("command not found"), "{out:?}");
     assert_eq!(out.stdout, "", "{out:?}");
+    // `get` tells why without a new check.
+    let got = env.run(&["mcp", "get", "gone"]).await;
+    assert!(
+        got.success()
+            .stdout
+            .contains("command not found: no-such-mcp-server (at spawn)"),
+        "{got:?}"
+    );
 }
 
 /// The health-check flags: set on add, shown by get, merged by update.

@@ -71,6 +71,9 @@ async fn tables_for_people() {
     let list = env.run(&["mcp", "list"]).await;
     list.success();
     assert!(!list.stdout.contains('\u{1b}'), "no colour off a terminal");
+    let mut at_80 = env.cmd();
+    at_80.env("COLUMNS", "80").args(["mcp", "list"]);
+    let narrow = crate::support::run(at_80).await;
     let get = env.run(&["mcp", "get", "my-kubernetes"]).await;
     get.success();
     let remote = env.run(&["mcp", "get", "remote-mcp"]).await;
@@ -78,6 +81,7 @@ async fn tables_for_people() {
     insta::with_settings!({filters => filters()}, {
         // Newest first.
         insta::assert_snapshot!("list_table", list.stdout);
+        insta::assert_snapshot!("list_table_80", narrow.stdout);
         insta::assert_snapshot!("get_stdio_table", get.stdout);
         insta::assert_snapshot!("get_remote_table", remote.stdout);
     });
@@ -489,4 +493,69 @@ async fn update_changes_part_of_the_config() {
         .success();
     let got = env.run(&["mcp", "get", "fs", "-o", "json"]).await;
     assert_eq!(got.success().json()["config"]["command"], "uvx");
+}
+
+/// The list at 80 columns, wide, as names, filtered and sorted.
+#[tokio::test]
+async fn list_fits_the_width_and_filters() {
+    let env = Env::new().await;
+    let long = "A server with a description far longer than any terminal is wide, so that the table has to cut it somewhere";
+    env.run(&[
+        "mcp",
+        "add",
+        "github",
+        "--description",
+        long,
+        "--",
+        "npx",
+        "-y",
+        "gh",
+    ])
+    .await
+    .success();
+    env.run(&["mcp", "add", "gitlab", "--", "npx"])
+        .await
+        .success();
+    env.run(&["mcp", "add", "docs", "https://mcp.example.com/mcp"])
+        .await
+        .success();
+    let mut narrow = env.cmd();
+    narrow.env("COLUMNS", "80").args(["mcp", "list"]);
+    let out = crate::support::run(narrow).await;
+    let text = &out.success().stdout;
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    assert!(text.contains('…'), "the description is cut: {text}");
+    assert!(text.contains("never"), "{text}");
+    assert!(!text.contains("-4"), "no id by default: {text}");
+
+    let wide = env.run(&["mcp", "list", "-o", "wide"]).await;
+    let id = env.run(&["mcp", "get", "docs", "-o", "json"]).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(wide.success().stdout.contains(&id), "{wide:?}");
+    assert!(wide.stdout.contains(long), "{wide:?}");
+
+    let names = env
+        .run(&["mcp", "list", "-o", "name", "--sort", "name"])
+        .await;
+    assert_eq!(names.success().stdout, "docs\ngithub\ngitlab\n");
+    let git = env
+        .run(&["mcp", "ls", "GIT*", "-o", "name", "--sort", "name"])
+        .await;
+    assert_eq!(git.success().stdout, "github\ngitlab\n");
+    let remote = env
+        .run(&["mcp", "ls", "--type", "http", "-o", "name"])
+        .await;
+    assert_eq!(remote.success().stdout, "docs\n");
+    let unknown = env
+        .run(&["mcp", "ls", "--health", "unknown", "--own", "-o", "name"])
+        .await;
+    assert_eq!(unknown.success().stdout.lines().count(), 3);
+    let none = env.run(&["mcp", "ls", "--global"]).await;
+    assert_eq!(none.success().stdout, "No MCP servers.\n");
+    let by_created = env
+        .run(&["mcp", "ls", "-o", "name", "--sort", "created"])
+        .await;
+    assert_eq!(by_created.success().stdout, "github\ngitlab\ndocs\n");
 }

@@ -77,7 +77,9 @@ impl Env {
         cmd.env_remove("AI_AGENT_API_URL")
             .env_remove("AI_AGENT_TOKEN")
             .env("AI_AGENT_CONFIG", self.config_file())
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // Tables as wide as their content, whatever the caller's shell says.
+            .env_remove("COLUMNS");
         cmd
     }
 

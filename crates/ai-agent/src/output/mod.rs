@@ -11,6 +11,8 @@ use mcp_model::api::{
 };
 use serde::Serialize;
 
+mod list;
+
 use crate::cli::OutputFormat;
 use crate::exit::{CliError, CliResult};
 
@@ -20,16 +22,26 @@ pub struct Output {
     pub format: OutputFormat,
     color: bool,
     terminal: bool,
+    /// The width tables keep to: the terminal's, else `COLUMNS` when set;
+    /// `None` lets a piped table be as wide as its content.
+    width: Option<u16>,
 }
 
 impl Output {
     pub(crate) fn new(format: OutputFormat) -> Self {
         let terminal = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+        let width = if terminal {
+            Table::new().width().or(columns)
+        } else {
+            columns
+        };
         Output {
             format,
             color: terminal && !no_color,
             terminal,
+            width,
         }
     }
 
@@ -62,10 +74,14 @@ impl Output {
     pub(crate) fn table(&self) -> Table {
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED);
-        if self.terminal {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
+        if !self.terminal {
             t.force_no_tty();
+        }
+        if let Some(w) = self.width {
+            t.set_width(w);
+        }
+        if self.width.is_some() {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
         }
         if self.color {
             t.enforce_styling();
@@ -73,7 +89,7 @@ impl Output {
         t
     }
 
-    fn health_cell(&self, h: HealthStatus) -> Cell {
+    pub(super) fn health_cell(&self, h: HealthStatus) -> Cell {
         let cell = Cell::new(h.as_str());
         if !self.color {
             return cell;
@@ -88,7 +104,7 @@ impl Output {
 
     /// A server's health, flagged when its tools changed since approval:
     /// a healthy server serving unapproved tools is not simply healthy.
-    fn server_health_cell(&self, s: &McpServer) -> Cell {
+    pub(super) fn server_health_cell(&self, s: &McpServer) -> Cell {
         if s.tools_status != ToolsStatus::Changed {
             return self.health_cell(s.health_status);
         }
@@ -100,35 +116,12 @@ impl Output {
         }
     }
 
-    pub(crate) fn servers(&self, items: &[McpServer]) -> String {
-        if items.is_empty() {
-            return "No MCP servers.".into();
-        }
-        let mut t = self.table();
-        t.set_header([
-            "ID",
-            "NAME",
-            "TYPE",
-            "ENABLED",
-            "GLOBAL",
-            "HEALTH",
-            "DESCRIPTION",
-        ]);
-        for s in items {
-            t.add_row(vec![
-                Cell::new(s.id),
-                Cell::new(&s.name),
-                Cell::new(s.server_type),
-                Cell::new(yes_no(s.is_enabled)),
-                Cell::new(yes_no(s.is_global)),
-                self.server_health_cell(s),
-                Cell::new(s.description.as_deref().unwrap_or("")),
-            ]);
-        }
-        t.to_string()
+    pub(crate) fn server(&self, s: &McpServer) -> String {
+        self.server_with(s, None)
     }
 
-    pub(crate) fn server(&self, s: &McpServer) -> String {
+    /// A server, with what its last check found when that is given.
+    pub(crate) fn server_with(&self, s: &McpServer, last: Option<&HealthCheckResult>) -> String {
         let mut t = self.table();
         let mut row = |k: &str, v: Cell| {
             t.add_row(vec![Cell::new(k), v]);
@@ -158,6 +151,14 @@ impl Output {
             "Last check",
             Cell::new(s.last_health_check_at.map(time).unwrap_or_default()),
         );
+        if let Some(h) = last {
+            let r = &h.report;
+            let found = match &r.error {
+                Some(e) => format!("{e} (at {})", r.phase.as_deref().unwrap_or("?")),
+                None => format!("{} tools", r.tools.len()),
+            };
+            row("Found", Cell::new(format!("{found}; {} ms", r.latency_ms)));
+        }
         row(
             "Tools",
             Cell::new(tools_status_text(s.tools_status, &s.name)),
@@ -419,6 +420,7 @@ mod tests {
             format: OutputFormat::Table,
             color: false,
             terminal: false,
+            width: None,
         }
     }
 
