@@ -767,7 +767,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__man)
-            opts="-o -h --api-url --token --cli-settings --output --help"
+            opts="-o -h --list --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

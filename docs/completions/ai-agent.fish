@@ -39,7 +39,7 @@ complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "logout" -d 'Forge
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "whoami" -d 'Show who the current token belongs to'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "audit" -d 'Show the audit log, newest first: your changes (an admin sees everyone\'s)'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "man" -d 'Print a man page (roff) to stdout: the CLI\'s, or a command\'s (`man mcp list`)'
 complete -c ai-agent -n "__fish_ai_agent_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l api-url -d 'Base URL of the ai-agent server [default: the one `login` saved, else http://127.0.0.1:8080]' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and not __fish_seen_subcommand_from list ls create add add-json get update delete rm health-check tools import export sync clients templates help" -l token -d 'API token' -r
@@ -410,6 +410,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s o -l output -d
 json\t'The API\'s JSON'
 wide\t'Lists with every column (the id, tools, times); else as table'
 name\t'Lists as names, one per line; else as table'"
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -l list -d 'Print every page\'s file name and command instead (for `cargo xtask generate`)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "mcp" -d 'Manage MCP servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "login" -d 'Check a token against the server and remember the URL and token'
@@ -417,7 +418,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "whoami" -d 'Show who the current token belongs to'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "audit" -d 'Show the audit log, newest first: your changes (an admin sees everyone\'s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "man" -d 'Print a man page (roff) to stdout: the CLI\'s, or a command\'s (`man mcp list`)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and not __fish_seen_subcommand_from mcp login logout whoami audit completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the servers you can see (yours and global ones)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "create" -d 'Register a new MCP server'

@@ -33,16 +33,21 @@ fn output_of(package: &str, args: &[&str]) -> Result<Vec<u8>> {
 
 /// Every generated file: its path from the repository root and its contents.
 fn files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut files = vec![
-        (
-            PathBuf::from("docs/openapi.json"),
-            output_of("ai-agent-server", &["openapi"])?,
-        ),
-        (
-            PathBuf::from("docs/man/ai-agent.1"),
-            output_of("ai-agent", &["man"])?,
-        ),
-    ];
+    let mut files = vec![(
+        PathBuf::from("docs/openapi.json"),
+        output_of("ai-agent-server", &["openapi"])?,
+    )];
+    // One page per command, as `ai-agent man --list` names them.
+    let pages = String::from_utf8(output_of("ai-agent", &["man", "--list"])?)?;
+    for line in pages.lines() {
+        let mut words = line.split_whitespace();
+        let Some(file) = words.next() else { continue };
+        let args: Vec<&str> = std::iter::once("man").chain(words).collect();
+        files.push((
+            PathBuf::from("docs/man").join(file),
+            output_of("ai-agent", &args)?,
+        ));
+    }
     for (shell, file) in [
         ("bash", "ai-agent.bash"),
         ("zsh", "_ai-agent"),
@@ -57,7 +62,18 @@ fn files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
 }
 
 pub fn write() -> Result<()> {
-    for (path, contents) in files()? {
+    let files = files()?;
+    // Pages of commands that are gone.
+    if let Ok(dir) = std::fs::read_dir(root().join("docs/man")) {
+        for entry in dir.flatten() {
+            let path = PathBuf::from("docs/man").join(entry.file_name());
+            if !files.iter().any(|(p, _)| *p == path) {
+                std::fs::remove_file(entry.path())?;
+                println!("removed {}", path.display());
+            }
+        }
+    }
+    for (path, contents) in files {
         let full = root().join(&path);
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir)?;
@@ -70,10 +86,20 @@ pub fn write() -> Result<()> {
 
 pub fn check() -> Result<()> {
     let mut stale = Vec::new();
-    for (path, contents) in files()? {
-        let current = std::fs::read(root().join(&path)).unwrap_or_default();
-        if current != contents {
+    let files = files()?;
+    for (path, contents) in &files {
+        let current = std::fs::read(root().join(path)).unwrap_or_default();
+        if current != *contents {
             stale.push(path.display().to_string());
+        }
+    }
+    // A page no command has any more is stale too.
+    if let Ok(dir) = std::fs::read_dir(root().join("docs/man")) {
+        for entry in dir.flatten() {
+            let path = PathBuf::from("docs/man").join(entry.file_name());
+            if !files.iter().any(|(p, _)| *p == path) {
+                stale.push(path.display().to_string());
+            }
         }
     }
     if stale.is_empty() {

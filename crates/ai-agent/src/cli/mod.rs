@@ -14,6 +14,14 @@ use crate::sync::secrets::Secrets;
 pub(crate) use check::{CheckArgs, UpdateCheckArgs};
 pub(crate) use edit::ConfigEditArgs;
 
+const EXAMPLES: &str = "\
+Examples:
+  ai-agent login --api-url https://mcp.example.com --with-token < token.txt
+  ai-agent mcp add fs -- npx -y @modelcontextprotocol/server-filesystem ~/src
+  ai-agent mcp health-check --all
+  ai-agent mcp sync --client claude-code --dry-run
+  ai-agent man mcp sync";
+
 /// The exit codes, in the order `docs/cli.md` lists them; shown by `--help`
 /// because scripts branch on them.
 const LONG_ABOUT: &str = "\
@@ -39,7 +47,7 @@ Exit codes:
   11 a server's tools changed since they were approved (health-check, tools diff)";
 
 #[derive(Debug, Parser)]
-#[command(name = "ai-agent", version, about = "Manage MCP server configurations on an ai-agent server", long_about = LONG_ABOUT)]
+#[command(name = "ai-agent", version, about = "Manage MCP server configurations on an ai-agent server", long_about = LONG_ABOUT, after_help = EXAMPLES)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
@@ -100,14 +108,24 @@ pub(crate) enum Command {
     /// Show who the current token belongs to
     Whoami,
     /// Show the audit log, newest first: your changes (an admin sees everyone's)
+    #[command(
+        after_help = "Examples:\n  ai-agent audit\n  ai-agent audit --server github --limit 10\n  ai-agent audit -o json | jq '.items[].action'"
+    )]
     Audit(AuditArgs),
     /// Print a shell completion script to stdout
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout
-    Man,
+    /// Print a man page (roff) to stdout: the CLI's, or a command's (`man mcp list`)
+    Man {
+        /// The command whose page to print
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Print every page's file name and command instead (for `cargo xtask generate`)
+        #[arg(long, hide = true)]
+        list: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -124,30 +142,54 @@ pub(crate) struct AuditArgs {
 pub(crate) enum McpCommand {
     /// List the servers you can see (yours and global ones)
     #[command(visible_alias = "ls")]
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp list\n  ai-agent mcp ls 'git*' --sort health\n  ai-agent mcp list --health unhealthy -o name\n  ai-agent mcp list -o wide"
+    )]
     List(ListArgs),
     /// Register a new MCP server
     Create(Box<CreateArgs>),
     /// Register a server in one line: `add NAME -- COMMAND ARGS…` or `add NAME URL`
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp add fs -- npx -y @modelcontextprotocol/server-filesystem ~/src\n  ai-agent mcp add github -e GITHUB_TOKEN=ghp_xxx -- npx -y @modelcontextprotocol/server-github\n  ai-agent mcp add docs https://mcp.example.com/mcp -H 'Authorization: Bearer tok'\n  ai-agent mcp add --transport sse events https://mcp.example.com/sse"
+    )]
     Add(Box<AddArgs>),
     /// Register a server from its JSON config, as `claude mcp add-json` takes it
     AddJson(Box<AddJsonArgs>),
     /// Show one server
     Get(GetArgs),
     /// Change a server's description, config or state
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp update github --env GITHUB_TOKEN=ghp_new\n  ai-agent mcp update docs --header 'X-Team: core' --unset-header X-Old\n  ai-agent mcp update fs --config @fs.json\n  ai-agent mcp update fs --enabled false --no-background-check"
+    )]
     Update(Box<UpdateArgs>),
     /// Delete one or more servers (asks first on a terminal, unless --yes)
     #[command(visible_alias = "rm")]
     Delete(DeleteArgs),
     /// Connect to a server (or all of them) and report its health
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp health-check github\n  ai-agent mcp health-check --all --concurrency 4\n  ai-agent mcp health-check slow-one --timeout 120"
+    )]
     HealthCheck(HealthCheckArgs),
     /// List the tools a server offered at its last health check; `diff` and
     /// `approve` for the approved (pinned) set
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp tools github\n  ai-agent mcp tools github -o json\n  ai-agent mcp tools diff github\n  ai-agent mcp tools approve github"
+    )]
     Tools(ToolsArgs),
     /// Import servers from an MCP client config file (Claude Desktop, Cursor, …)
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp import ~/.cursor/mcp.json\n  ai-agent mcp import --from claude-code --scope user\n  cat servers.json | ai-agent mcp import - --override"
+    )]
     Import(ImportArgs),
     /// Export your servers as an MCP client config file, to stdout
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp export --format cursor > .cursor/mcp.json\n  ai-agent mcp export --format codex --servers github,fs --approved-only"
+    )]
     Export(ExportArgs),
     /// Write your servers into an MCP client's own config file, changing nothing else in it
+    #[command(
+        after_help = "Examples:\n  ai-agent mcp sync --client claude-code --dry-run\n  ai-agent mcp sync --client cursor --scope project --secrets env\n  ai-agent mcp sync --client codex --prune --approved-only"
+    )]
     Sync(SyncArgs),
     /// List the MCP client config files on this machine and how far each is from the registry
     Clients(ClientsArgs),

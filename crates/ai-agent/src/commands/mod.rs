@@ -83,7 +83,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> CliResult {
         Command::Whoami => auth::whoami(ctx).await,
         Command::Audit(a) => audit::audit(ctx, &a).await,
         Command::Completions { shell } => meta::completions(shell),
-        Command::Man => meta::man(),
+        Command::Man { command, list } => meta::man(&command, list),
     }
 }
 
