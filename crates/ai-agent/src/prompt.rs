@@ -6,6 +6,10 @@ use std::io::IsTerminal;
 
 use crate::exit::{CliError, CliResult};
 
+/// A rule an answer must follow: `Err` says why, and the question is asked
+/// again with the answer kept for editing.
+pub type Check<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+
 /// Implemented by the terminal, by a refusal when there is none, and by
 /// scripted answers in tests.
 pub trait Prompter {
@@ -15,6 +19,17 @@ pub trait Prompter {
         prompt: &str,
         default: Option<&str>,
         allow_empty: bool,
+    ) -> CliResult<String> {
+        self.input_checked(prompt, default, allow_empty, &|_| Ok(()))
+    }
+    /// [`Prompter::input`], asked again until the answer passes `check`
+    /// (an empty answer, when allowed, is not checked).
+    fn input_checked(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        allow_empty: bool,
+        check: Check<'_>,
     ) -> CliResult<String>;
     /// A secret, typed without echo.
     fn secret(&mut self, prompt: &str) -> CliResult<String>;
@@ -46,19 +61,38 @@ fn dialoguer_error(e: dialoguer::Error) -> CliError {
 }
 
 impl Prompter for Terminal {
-    fn input(
+    /// dialoguer's own validation asks again from an empty line: here the
+    /// refused answer comes back for editing, with the reason above it.
+    fn input_checked(
         &mut self,
         prompt: &str,
         default: Option<&str>,
         allow_empty: bool,
+        check: Check<'_>,
     ) -> CliResult<String> {
-        let mut q = dialoguer::Input::<String>::new()
-            .with_prompt(prompt)
-            .allow_empty(allow_empty);
-        if let Some(d) = default {
-            q = q.default(d.to_string());
+        let mut typed: Option<String> = None;
+        loop {
+            let mut q = dialoguer::Input::<String>::new()
+                .with_prompt(prompt)
+                .allow_empty(allow_empty);
+            if let Some(d) = default {
+                q = q.default(d.to_string());
+            }
+            if let Some(t) = &typed {
+                q = q.with_initial_text(t.clone());
+            }
+            let answer = q.interact_text().map_err(dialoguer_error)?;
+            if answer.is_empty() && allow_empty {
+                return Ok(answer);
+            }
+            match check(&answer) {
+                Ok(()) => return Ok(answer),
+                Err(why) => {
+                    eprintln!("  {why}");
+                    typed = Some(answer);
+                }
+            }
         }
-        q.interact_text().map_err(dialoguer_error)
     }
 
     fn secret(&mut self, prompt: &str) -> CliResult<String> {
@@ -93,7 +127,13 @@ impl NoTerminal {
 }
 
 impl Prompter for NoTerminal {
-    fn input(&mut self, prompt: &str, _: Option<&str>, _: bool) -> CliResult<String> {
+    fn input_checked(
+        &mut self,
+        prompt: &str,
+        _: Option<&str>,
+        _: bool,
+        _: Check<'_>,
+    ) -> CliResult<String> {
         Err(Self::refuse(prompt))
     }
 
@@ -133,12 +173,28 @@ impl Scripted {
 
 #[cfg(test)]
 impl Prompter for Scripted {
-    fn input(&mut self, prompt: &str, default: Option<&str>, _: bool) -> CliResult<String> {
-        let a = self.next("input", prompt)?;
-        Ok(match default {
-            Some(d) if a.is_empty() => d.to_string(),
-            _ => a,
-        })
+    fn input_checked(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        allow_empty: bool,
+        check: Check<'_>,
+    ) -> CliResult<String> {
+        loop {
+            let a = self.next("input", prompt)?;
+            let a = match default {
+                Some(d) if a.is_empty() => d.to_string(),
+                _ => a,
+            };
+            if a.is_empty() && allow_empty {
+                return Ok(a);
+            }
+            // As the terminal does: say why, and ask again.
+            match check(&a) {
+                Ok(()) => return Ok(a),
+                Err(why) => self.asked.push(format!("refused:{why}")),
+            }
+        }
     }
 
     fn secret(&mut self, prompt: &str) -> CliResult<String> {

@@ -296,7 +296,7 @@ pub(crate) struct GetArgs {
 #[derive(Debug, Args)]
 pub(crate) struct CreateArgs {
     /// Server name (defaults to the template's name with --from-template)
-    #[arg(long)]
+    #[arg(long, visible_alias = "server-name")]
     pub name: Option<String>,
     #[arg(long)]
     pub description: Option<String>,

@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 
 use mcp_model::ServerType;
 use mcp_model::api::{CreateServer, McpServer, Template};
+use mcp_model::config::{
+    validate_command, validate_env_key, validate_header_name, validate_url_with_placeholders,
+};
+use mcp_model::name::validate_name;
 use serde_json::{Map, Value, json};
 
 use super::servers::parse_type;
@@ -170,7 +174,9 @@ fn flags_request(a: &CreateArgs, p: &mut dyn Prompter) -> CliResult<CreateServer
     let ask = a.interactive;
     let name = match &a.name {
         Some(n) => n.clone(),
-        None if ask => p.input("Server name", None, false)?,
+        None if ask => p.input_checked("Server name", None, false, &|n| {
+            validate_name(n).map_err(|e| e.message)
+        })?,
         None => {
             return Err(CliError::usage(
                 "--name is required (or use --interactive or --from-template)",
@@ -224,17 +230,23 @@ fn stdio_config(a: &CreateArgs, p: &mut dyn Prompter) -> CliResult<Value> {
     }
     let command = match &a.command {
         Some(c) => c.clone(),
-        None if a.interactive => p.input("Command", None, false)?,
+        None if a.interactive => p.input_checked("Command", None, false, &|c| {
+            validate_command(c).map_err(|e| e.message)
+        })?,
         None => return Err(CliError::usage("a stdio server needs --command")),
     };
     let mut args = all_args(a.args.as_deref(), &a.arg)?;
     if args.is_empty() && a.interactive {
-        let line = p.input("Arguments (shell-quoted, optional)", None, true)?;
+        let line = p.input_checked("Arguments (shell-quoted, optional)", None, true, &|l| {
+            shell_words::split(l).map(drop).map_err(|e| e.to_string())
+        })?;
         args = split_args(&line)?;
     }
     let mut env = parse_env(&a.env)?;
     if env.is_empty() && a.interactive {
-        ask_pairs(p, "Env var name (empty to finish)", &mut env)?;
+        ask_pairs(p, "Env var name (empty to finish)", &mut env, &|k| {
+            validate_env_key(k).map_err(|e| e.0)
+        })?;
     }
     Ok(json!({"command": command, "args": args, "env": env}))
 }
@@ -247,12 +259,16 @@ fn remote_config(a: &CreateArgs, p: &mut dyn Prompter) -> CliResult<Value> {
     }
     let url = match &a.url {
         Some(u) => u.clone(),
-        None if a.interactive => p.input("URL", None, false)?,
+        None if a.interactive => p.input_checked("URL", None, false, &|u| {
+            validate_url_with_placeholders(u).map_err(|e| e.message)
+        })?,
         None => return Err(CliError::usage("an sse/http server needs --url")),
     };
     let mut headers = parse_headers(a.headers.as_deref(), &a.header)?;
     if headers.is_empty() && a.interactive {
-        ask_pairs(p, "Header name (empty to finish)", &mut headers)?;
+        ask_pairs(p, "Header name (empty to finish)", &mut headers, &|h| {
+            validate_header_name(h).map_err(|e| e.0)
+        })?;
     }
     let mut config = Map::new();
     config.insert("url".into(), Value::String(url));
@@ -260,14 +276,16 @@ fn remote_config(a: &CreateArgs, p: &mut dyn Prompter) -> CliResult<Value> {
     Ok(Value::Object(config))
 }
 
-/// Asks for name/value pairs until an empty name; values are secrets.
+/// Asks for name/value pairs until an empty name, each name checked by
+/// `check`; values are secrets.
 fn ask_pairs(
     p: &mut dyn Prompter,
     question: &str,
     into: &mut BTreeMap<String, String>,
+    check: crate::prompt::Check<'_>,
 ) -> CliResult<()> {
     loop {
-        let key = p.input(question, None, true)?;
+        let key = p.input_checked(question, None, true, &|k| check(k.trim()))?;
         let key = key.trim();
         if key.is_empty() {
             return Ok(());
@@ -431,6 +449,40 @@ mod tests {
             let e = flags_request(&create_args(argv), &mut NoTerminal).expect_err("usage");
             assert_eq!(e.code, Code::Usage, "{argv:?}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn interactive_answers_are_checked_and_asked_again() {
+        let a = create_args(&["--interactive"]);
+        let mut p = Scripted::new(&[
+            "my k8s", // refused: a space
+            "my-k8s",
+            "",
+            "stdio",
+            "npx",
+            "'unclosed", // refused: a quote left open
+            "-y pkg",
+            "BAD-KEY", // refused: not an env var name
+            "TOKEN",
+            "s3cret",
+            "",
+        ]);
+        let req = flags_request(&a, &mut p).expect("valid");
+        assert_eq!(req.name, "my-k8s");
+        assert_eq!(
+            req.config,
+            json!({"command": "npx", "args": ["-y", "pkg"], "env": {"TOKEN": "s3cret"}})
+        );
+        let refused: Vec<&String> = p
+            .asked
+            .iter()
+            .filter(|q| q.starts_with("refused:"))
+            .collect();
+        assert_eq!(refused.len(), 3, "{:?}", p.asked);
+        assert!(refused[2].contains("BAD-KEY"), "{refused:?}");
+        // Each refusal asked the same question again.
+        let names = p.asked.iter().filter(|q| *q == "input:Server name").count();
+        assert_eq!(names, 2, "{:?}", p.asked);
     }
 
     #[test]

@@ -103,3 +103,44 @@ async fn approving_changed_tools_shows_them_and_asks() {
     );
     env.run(&["mcp", "tools", "diff", "fx"]).await.success();
 }
+
+/// `create --interactive` at a terminal: a bad name and a bad env var name
+/// are refused where they are typed and asked again, nothing typed before is
+/// lost, and the secret is typed without echo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_create_checks_each_answer() {
+    let env = Env::new().await;
+    let shown = on_terminal(
+        &env,
+        &["mcp", "create", "--interactive"],
+        &[
+            ("Server name", "my k8s\r"),
+            // The refused answer comes back to be edited: mend its space.
+            ("letters, digits", "\x1b[D\x1b[D\x1b[D\x7f-\r"),
+            ("Description", "\r"),
+            ("Server type", "\r"),
+            ("Command", "npx\r"),
+            ("Arguments", "-y pkg\r"),
+            ("Env var name", "BAD-KEY\r"),
+            (
+                "not a valid environment variable name",
+                "\x7f\x7f\x7f\x7f\x7f\x7f\x7fTOKEN\r",
+            ),
+            ("Value of TOKEN", "s3cret-value\r"),
+            ("Env var name", "\r"),
+        ],
+        "my-k8s",
+    )
+    .await;
+    assert!(
+        !shown.contains("s3cret-value"),
+        "the secret was echoed: {shown}"
+    );
+    let got = env
+        .run(&["mcp", "get", "my-k8s", "--reveal", "-o", "json"])
+        .await;
+    let config = &got.success().json()["config"];
+    assert_eq!(config["command"], "npx");
+    assert_eq!(config["args"], serde_json::json!(["-y", "pkg"]));
+    assert_eq!(config["env"], serde_json::json!({"TOKEN": "s3cret-value"}));
+}
