@@ -1009,13 +1009,17 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__create)
-            opts="-i -o -h --name --description --type --command --args --arg --env --url --headers --header --global --disabled --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --interactive --from-template --reveal --api-url --token --cli-settings --output --help"
+            opts="-i -o -h --server-name --name --description --type --command --args --arg --env --url --headers --header --global --disabled --startup-timeout --request-timeout --no-background-check --check-tool --check-tool-args --interactive --from-template --reveal --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -112,7 +112,7 @@ complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_s
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l own -d 'Only your own servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l reveal -d 'Show the secret values of your own servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l name -d 'Server name (defaults to the template\'s name with --from-template)' -r
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l name -l server-name -d 'Server name (defaults to the template\'s name with --from-template)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l description -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l type -d 'stdio, sse or http (guessed from --command / --url when absent)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l command -d 'Program to run (stdio)' -r

@@ -3,6 +3,7 @@
 
 mod check;
 mod edit;
+mod names;
 
 use std::path::PathBuf;
 
@@ -131,7 +132,7 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
     /// Only the entries about this server
-    #[arg(long, value_name = "ID|NAME")]
+    #[arg(long, value_name = "ID|NAME", add = names::server_names())]
     pub server: Option<String>,
     /// How many entries to show
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=1000))]
@@ -202,7 +203,7 @@ pub(crate) enum McpCommand {
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct ToolsArgs {
     /// Server id or name
-    #[arg(value_name = "ID|NAME", required = true)]
+    #[arg(value_name = "ID|NAME", required = true, add = names::server_names())]
     pub server: Option<String>,
     #[command(subcommand)]
     pub action: Option<ToolsCommand>,
@@ -219,7 +220,7 @@ pub(crate) enum ToolsCommand {
 #[derive(Debug, Args)]
 pub(crate) struct ApproveArgs {
     /// Server id or name
-    #[arg(value_name = "ID|NAME")]
+    #[arg(value_name = "ID|NAME", add = names::server_names())]
     pub server: String,
     /// Approve without asking (needed when stdin is not a terminal)
     #[arg(long, short = 'y')]
@@ -229,7 +230,7 @@ pub(crate) struct ApproveArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DeleteArgs {
     /// Server ids or names
-    #[arg(value_name = "ID|NAME", required = true)]
+    #[arg(value_name = "ID|NAME", required = true, add = names::server_names())]
     pub servers: Vec<String>,
     /// Do not ask, even on a terminal
     #[arg(long, short = 'y')]
@@ -239,7 +240,7 @@ pub(crate) struct DeleteArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ServerRef {
     /// Server id or name
-    #[arg(value_name = "ID|NAME")]
+    #[arg(value_name = "ID|NAME", add = names::server_names())]
     pub server: String,
 }
 
@@ -438,7 +439,8 @@ pub(crate) struct HealthCheckArgs {
     #[arg(
         value_name = "ID|NAME",
         required_unless_present = "all",
-        conflicts_with = "all"
+        conflicts_with = "all",
+        add = names::server_names()
     )]
     pub server: Option<String>,
     /// Check every enabled server you can see, concurrently

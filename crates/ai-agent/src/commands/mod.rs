@@ -27,6 +27,11 @@ use crate::output::Output;
 
 /// Runs the CLI as the `ai-agent` binary does and returns its exit code.
 pub fn run() -> ExitCode {
+    // `COMPLETE=bash ai-agent` prints the dynamic completion script, and
+    // the shell calls back here with it set; otherwise this returns.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .bin("ai-agent")
+        .complete();
     // On bad usage clap prints its message and exits with 2.
     let cli = Cli::parse();
     let ctx = Ctx {
