@@ -637,3 +637,33 @@ async fn import_from_reads_every_file_before_importing_any() {
     m.write("work/proj/.mcp.json", r#"{"mcpServers": {}}"#);
     m.run(&project).await.failed(3);
 }
+
+/// `sync --approved-only` writes only servers whose tools are approved, and
+/// names the others on stderr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approved_only_leaves_unapproved_servers_out() {
+    let m = Machine::new().await;
+    let fixture = crate::support::fixture_bin();
+    m.run(&["mcp", "add", "checked", "--", fixture])
+        .await
+        .success();
+    m.run(&["mcp", "add", "unchecked", "--", fixture])
+        .await
+        .success();
+    m.run(&["mcp", "health-check", "checked"]).await.success();
+    let out = m
+        .run(&["mcp", "sync", "--client", "cursor", "--approved-only"])
+        .await;
+    out.success();
+    assert!(
+        out.stderr
+            .contains("1 MCP server(s) left out, their tools not approved: unchecked (unpinned)"),
+        "{out:?}"
+    );
+    let written = m.json(".cursor/mcp.json");
+    assert!(written["mcpServers"]["checked"].is_object(), "{written}");
+    assert!(
+        written["mcpServers"].get("unchecked").is_none(),
+        "{written}"
+    );
+}
