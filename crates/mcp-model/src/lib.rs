@@ -6,6 +6,7 @@
 //! either one trusting the other to have checked.
 
 pub mod api;
+pub mod canonical;
 pub mod check;
 pub mod config;
 pub mod formats;

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::api::ToolInfo;
+use crate::canonical::canonical_json;
 
 /// Where a server's tools stand against the set its owner approved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -133,45 +134,6 @@ pub struct ApproveTools {
     pub fingerprint: Option<String>,
 }
 
-/// JSON with object keys sorted and no whitespace, so that the same
-/// definition always hashes the same however a server orders its keys.
-pub fn canonical_json(v: &Value) -> String {
-    fn write(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(o) => {
-                let mut keys: Vec<&String> = o.keys().collect();
-                keys.sort();
-                out.push('{');
-                for (i, k) in keys.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String(k.clone()).to_string());
-                    out.push(':');
-                    if let Some(v) = o.get(k) {
-                        write(v, out);
-                    }
-                }
-                out.push('}');
-            }
-            Value::Array(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(v, out);
-                }
-                out.push(']');
-            }
-            other => out.push_str(&other.to_string()),
-        }
-    }
-    let mut out = String::new();
-    write(v, &mut out);
-    out
-}
-
 /// `sha256:` and the hex SHA-256 of a tool definition's canonical JSON.
 pub fn fingerprint(definition: &Value) -> String {
     let digest = Sha256::digest(canonical_json(definition).as_bytes());
@@ -270,20 +232,6 @@ mod tests {
             fingerprint: Some(fingerprint(&def)),
             ..ToolInfo::default()
         }
-    }
-
-    #[test]
-    fn canonical_json_sorts_keys_at_every_depth() {
-        let a = json!({"b": 1, "a": {"y": [1, {"d": 2, "c": 3}], "x": "é\n"}});
-        assert_eq!(
-            canonical_json(&a),
-            r#"{"a":{"x":"é\n","y":[1,{"c":3,"d":2}]},"b":1}"#
-        );
-        let b: Value =
-            serde_json::from_str(r#"{"a":{"x":"é\n","y":[1,{"d":2,"c":3}]},"b":1}"#).expect("json");
-        assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_ne!(fingerprint(&a), fingerprint(&json!({"b": 2})));
-        assert!(fingerprint(&a).starts_with("sha256:") && fingerprint(&a).len() == 71);
     }
 
     #[test]

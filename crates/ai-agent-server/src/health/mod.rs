@@ -454,13 +454,13 @@ impl Checker {
                     )
                 })
             }
-            (ServerType::Http, ServerConfig::Remote(c)) => {
+            (ServerType::Http | ServerType::Sse, ServerConfig::Remote(c)) => {
                 let target = remote::Target::resolve(&c.url, allow_private).await?;
-                remote::check_streamable(target, c, plan, phase, handshake).await
-            }
-            (ServerType::Sse, ServerConfig::Remote(c)) => {
-                let target = remote::Target::resolve(&c.url, allow_private).await?;
-                sse::check(target, c, plan, phase, handshake).await
+                if server_type == ServerType::Http {
+                    remote::check_streamable(target, c, plan, phase, handshake).await
+                } else {
+                    sse::check(target, c, plan, phase, handshake).await
+                }
             }
             _ => Err(Failure::unhealthy(
                 "configure",

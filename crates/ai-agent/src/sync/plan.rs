@@ -80,38 +80,8 @@ pub struct Options {
 /// A stable hash of an entry, whatever order its keys are in, to tell
 /// later whether someone edited it by hand.
 pub fn entry_hash(v: &Value) -> String {
-    fn canonical(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(o) => {
-                let sorted: BTreeMap<&String, &Value> = o.iter().collect();
-                out.push('{');
-                for (i, (k, v)) in sorted.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String(k.clone()).to_string());
-                    out.push(':');
-                    canonical(v, out);
-                }
-                out.push('}');
-            }
-            Value::Array(a) => {
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    canonical(v, out);
-                }
-                out.push(']');
-            }
-            other => out.push_str(&other.to_string()),
-        }
-    }
-    let mut text = String::new();
-    canonical(v, &mut text);
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let digest = Sha256::digest(mcp_model::canonical::canonical_json(v).as_bytes());
+    format!("{digest:x}")
 }
 
 /// Decides every name. `desired` holds each registry server the sync is

@@ -112,15 +112,24 @@ pub async fn run(mut cmd: assert_cmd::Command) -> Out {
     }
 }
 
+impl Env {
+    /// The binary as a plain process, pointed at this server as its user.
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ai-agent"));
+        cmd.args(args)
+            .env("AI_AGENT_API_URL", &self.server.url)
+            .env("AI_AGENT_TOKEN", &self.token)
+            .env("AI_AGENT_CONFIG", self.config_file())
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS");
+        cmd
+    }
+}
+
 /// Runs the binary with stdin on /dev/null, as from cron or CI.
 pub async fn run_without_stdin(env: &Env, args: &[&str]) -> Out {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ai-agent"));
-    cmd.args(args)
-        .env("AI_AGENT_API_URL", &env.server.url)
-        .env("AI_AGENT_TOKEN", &env.token)
-        .env("AI_AGENT_CONFIG", env.config_file())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
+    let mut cmd = env.std_cmd(args);
+    cmd.stdin(Stdio::null());
     let output = tokio::task::spawn_blocking(move || cmd.output())
         .await
         .expect("join")

@@ -17,13 +17,8 @@ const NO: &str = "\r";
 /// Runs the binary on a pseudo-terminal, answering each question with its
 /// keys once its text shows, and returns everything it printed.
 async fn on_terminal(env: &Env, args: &[&str], dialogue: &[(&str, &str)], last: &str) -> String {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ai-agent"));
-    cmd.args(args)
-        .env("AI_AGENT_API_URL", &env.server.url)
-        .env("AI_AGENT_TOKEN", &env.token)
-        .env("AI_AGENT_CONFIG", env.config_file())
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
+    let mut cmd = env.std_cmd(args);
+    cmd.env("TERM", "xterm");
     let dialogue: Vec<(String, String)> = dialogue
         .iter()
         .map(|(q, a)| (q.to_string(), a.to_string()))
