@@ -392,29 +392,20 @@ impl Checker {
         let started = Instant::now();
         let phase = Phase::default();
         let program = program.as_deref();
-        let mut outcome = self
-            .attempt(
+        let attempt = |handshake| {
+            self.attempt(
                 server_type,
                 config,
                 program,
                 allow_private,
                 plan,
                 &phase,
-                Handshake::Auto,
+                handshake,
             )
-            .await?;
+        };
+        let mut outcome = attempt(Handshake::Auto).await?;
         if matches!(&outcome, Err(f) if f.misread_discover) {
-            outcome = self
-                .attempt(
-                    server_type,
-                    config,
-                    program,
-                    allow_private,
-                    plan,
-                    &phase,
-                    Handshake::Initialize,
-                )
-                .await?;
+            outcome = attempt(Handshake::Initialize).await?;
         }
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(report(outcome, latency_ms, &redactor))
