@@ -42,6 +42,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         tools_status -> Text,
         approved_tools -> Nullable<Text>,
+        healthy_tools -> Nullable<Text>,
         check_options -> Text,
     }
 }

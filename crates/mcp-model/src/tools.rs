@@ -21,7 +21,9 @@ use crate::canonical::canonical_json;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ToolsStatus {
-    /// No healthy check yet, so nothing is pinned.
+    /// No healthy check of the current config yet: nothing is pinned, or
+    /// the config changed since (the next healthy check compares its tools
+    /// with the pin, if there is one).
     #[default]
     Unpinned,
     /// The last healthy check offered exactly the approved tools.
@@ -174,34 +176,44 @@ fn differing_fields(a: &ToolInfo, b: &ToolInfo) -> Vec<String> {
 }
 
 /// The tools added, removed and changed (by fingerprint) from `approved` to
-/// `current`, each list in name order.
+/// `current`, each list in name order. Tools the two sets share exactly are
+/// set aside first, so that two tools of one name (a server may list them,
+/// or the report may make them look alike) are each accounted for: what is
+/// left of a name pairs up as changed, the rest is added or removed.
 pub fn compare(
     approved: &[ToolInfo],
     current: &[ToolInfo],
 ) -> (Vec<ToolInfo>, Vec<ToolInfo>, Vec<ChangedTool>) {
-    let find = |set: &[ToolInfo], name: &str| set.iter().find(|t| t.name == name).cloned();
-    let mut added: Vec<ToolInfo> = current
-        .iter()
-        .filter(|t| find(approved, &t.name).is_none())
-        .cloned()
-        .collect();
-    let mut removed: Vec<ToolInfo> = approved
-        .iter()
-        .filter(|t| find(current, &t.name).is_none())
-        .cloned()
-        .collect();
-    let mut changed: Vec<ChangedTool> = current
-        .iter()
-        .filter_map(|now| {
-            let before = find(approved, &now.name)?;
-            (before.fingerprint != now.fingerprint).then(|| ChangedTool {
-                name: now.name.clone(),
-                fields: differing_fields(&before, now),
-                approved: before,
-                current: now.clone(),
-            })
-        })
-        .collect();
+    let mut before: Vec<&ToolInfo> = approved.iter().collect();
+    let mut after: Vec<&ToolInfo> = Vec::new();
+    for t in current {
+        match before
+            .iter()
+            .position(|b| b.name == t.name && b.fingerprint == t.fingerprint)
+        {
+            Some(i) => {
+                before.remove(i);
+            }
+            None => after.push(t),
+        }
+    }
+    let mut changed = Vec::new();
+    let mut added = Vec::new();
+    for now in after {
+        match before.iter().position(|b| b.name == now.name) {
+            Some(i) => {
+                let was = before.remove(i);
+                changed.push(ChangedTool {
+                    name: now.name.clone(),
+                    fields: differing_fields(was, now),
+                    approved: was.clone(),
+                    current: now.clone(),
+                });
+            }
+            None => added.push(now.clone()),
+        }
+    }
+    let mut removed: Vec<ToolInfo> = before.into_iter().cloned().collect();
     added.sort_by(|a, b| a.name.cmp(&b.name));
     removed.sort_by(|a, b| a.name.cmp(&b.name));
     changed.sort_by(|a, b| a.name.cmp(&b.name));
@@ -252,6 +264,15 @@ mod tests {
         let (_, _, changed) = compare(&approved, &current);
         assert_eq!(changed[0].fields, ["description"]);
         assert!(changes(&approved, &approved).is_empty());
+        // Two tools of one name: each is accounted for.
+        let twice = [
+            tool("read", "Reads a file"),
+            tool("read", "Reads and sends"),
+        ];
+        let c = changes(&approved[..1], &twice);
+        assert_eq!((c.added.len(), c.changed.len(), c.removed.len()), (1, 0, 0));
+        let c = changes(&twice, &[tool("read", "Reads a file")]);
+        assert_eq!(c.removed, ["read"]);
         // Order does not count, in the set's fingerprint either.
         let swapped = [approved[1].clone(), approved[0].clone()];
         assert!(changes(&approved, &swapped).is_empty());

@@ -91,12 +91,14 @@ where
             match &plan.call_tool {
                 Some(call) => {
                     phase.set("tools/call");
-                    call_tool(&running, call, limits.request, &findings).await
+                    call_tool(&running, call, plan, &findings)
+                        .await
+                        .map(|skipped| findings.notes.extend(skipped))
                 }
                 None => Ok(()),
             }
         }
-        Ok(Err(e)) => Err(ConvError::Tools(e, Box::default())),
+        Ok(Err(e)) => Err(e),
         Err(_) => Err(late("tools/list")),
     };
     phase.set("close");
@@ -113,26 +115,48 @@ where
     }
 }
 
-/// Every page of `tools/list`, each page within `request`.
+/// Tools and pages a check reads at most: a server with more is refused
+/// rather than read into memory without end.
+const MAX_TOOLS: usize = 5_000;
+const MAX_PAGES: usize = 500;
+
+/// Every page of `tools/list`, each page within `request`; a cursor seen
+/// before or more than the bounds allow end the listing as a failure.
 async fn list_tools(
     running: &rmcp::Peer<RoleClient>,
     request: Duration,
-) -> Result<Result<Vec<rmcp::model::Tool>, ServiceError>, tokio::time::error::Elapsed> {
+) -> Result<Result<Vec<rmcp::model::Tool>, ConvError>, tokio::time::error::Elapsed> {
+    let fail = |text: String| {
+        Ok(Err(ConvError::Failed(Box::new(Failure::unhealthy(
+            "tools/list",
+            text,
+        )))))
+    };
     let mut tools = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut params: Option<PaginatedRequestParams> = None;
-    loop {
+    for _ in 0..MAX_PAGES {
         let page = match tokio::time::timeout(request, running.list_tools(params.take())).await? {
             Ok(page) => page,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Ok(Err(ConvError::Tools(e, Box::default()))),
         };
         tools.extend(page.tools);
+        if tools.len() > MAX_TOOLS {
+            return fail(format!("tools/list offered more than {MAX_TOOLS} tools"));
+        }
         match page.next_cursor {
             Some(c) if !c.is_empty() => {
+                if !seen.insert(c.clone()) {
+                    return fail("tools/list repeated a cursor: its pages never end".into());
+                }
                 params = Some(PaginatedRequestParams::default().with_cursor(Some(c)));
             }
             _ => return Ok(Ok(tools)),
         }
     }
+    fail(format!(
+        "tools/list went on for more than {MAX_PAGES} pages"
+    ))
 }
 
 fn tool_info(t: rmcp::model::Tool) -> ToolInfo {
@@ -154,13 +178,24 @@ fn tool_info(t: rmcp::model::Tool) -> ToolInfo {
 async fn call_tool(
     running: &rmcp::Peer<RoleClient>,
     call: &ToolCall,
-    request: Duration,
+    plan: &Plan,
     found: &Findings,
-) -> Result<(), ConvError> {
+) -> Result<Option<String>, ConvError> {
+    let request = plan.timeouts.request;
     let fail = |text: String| ConvError::Failed(Box::new(Failure::unhealthy("tools/call", text)));
-    if !found.tools.iter().any(|t| t.name == call.name) {
+    let Some(tool) = found.tools.iter().find(|t| t.name == call.name) else {
         return Err(fail(format!(
             "the check's tool '{}' is not among the tools the server lists",
+            call.name
+        )));
+    };
+    // Not a verdict on the server (the tools' change is flagged on its
+    // own): the call waits until the new definition is approved.
+    if let (Some(pin), Some(r)) = (&plan.call_tool_pin, &plan.redactor)
+        && super::report::fingerprint(r, tool) != *pin
+    {
+        return Ok(Some(format!(
+            "the check's tool '{}' changed since the server's tools were approved, so it was not called",
             call.name
         )));
     }
@@ -197,7 +232,7 @@ async fn call_tool(
             text.join(" ")
         )));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// How many prompts and resources the server lists, for the capabilities it

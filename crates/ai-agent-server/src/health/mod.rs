@@ -172,6 +172,8 @@ pub(crate) struct Findings {
     pub tools: Vec<ToolInfo>,
     pub prompts: Option<u64>,
     pub resources: Option<u64>,
+    /// What the check left undone and why, for the report's warnings.
+    pub notes: Vec<String>,
 }
 
 impl Checker {
@@ -233,6 +235,8 @@ impl Checker {
         Ok(Plan {
             timeouts,
             call_tool: options.call_tool.clone(),
+            call_tool_pin: None,
+            redactor: None,
         })
     }
 
@@ -392,7 +396,11 @@ impl Checker {
         let started = Instant::now();
         let phase = Phase::default();
         let program = program.as_deref();
-        let attempt = |handshake| {
+        let plan = &Plan {
+            redactor: Some(redactor.clone()),
+            ..plan.clone()
+        };
+        let attempt = |plan, handshake| {
             self.attempt(
                 server_type,
                 config,
@@ -403,9 +411,18 @@ impl Checker {
                 handshake,
             )
         };
-        let mut outcome = attempt(Handshake::Auto).await?;
-        if matches!(&outcome, Err(f) if f.misread_discover) {
-            outcome = attempt(Handshake::Initialize).await?;
+        let mut outcome = attempt(plan, Handshake::Auto).await?;
+        // The second try has what is left of the check's time, not its own.
+        let left = plan.timeouts.overall().saturating_sub(started.elapsed());
+        if matches!(&outcome, Err(f) if f.misread_discover) && !left.is_zero() {
+            let rest = Plan {
+                timeouts: Timeouts {
+                    startup: plan.timeouts.startup.min(left),
+                    request: plan.timeouts.request.min(left),
+                },
+                ..plan.clone()
+            };
+            outcome = attempt(&rest, Handshake::Initialize).await?;
         }
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(report(outcome, latency_ms, &redactor))

@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use mcp_model::api::ToolCall;
+
+use crate::redact::Redactor;
 
 use super::{Failure, Phase};
 
@@ -63,20 +67,17 @@ impl Timeouts {
 }
 
 /// Everything a check is told to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub timeouts: Timeouts,
     /// Called after `tools/list`; it must succeed for a healthy verdict.
     pub call_tool: Option<ToolCall>,
-}
-
-impl Plan {
-    pub fn new(timeouts: Timeouts) -> Self {
-        Plan {
-            timeouts,
-            call_tool: None,
-        }
-    }
+    /// The approved fingerprint of the tool `call_tool` names, when the
+    /// tools are pinned: a tool whose definition changed since is not called
+    /// (the change may be what makes it harmful).
+    pub call_tool_pin: Option<String>,
+    /// The check's redactor, to fingerprint that tool as reports do.
+    pub(crate) redactor: Option<Arc<Redactor>>,
 }
 
 #[cfg(test)]

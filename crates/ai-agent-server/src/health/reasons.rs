@@ -59,6 +59,21 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> (Vec<std::io::ErrorKind>, Str
     (kinds, last)
 }
 
+/// At most the first 4 KiB of a response's body, read chunk by chunk so
+/// that a large one is never held whole.
+pub(crate) async fn body_start(mut resp: reqwest::Response) -> Vec<u8> {
+    const MAX: usize = 4096;
+    let mut body = Vec::new();
+    while body.len() < MAX {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(MAX);
+    body
+}
+
 /// The start of an error answer's body, on one line: what the server says
 /// went wrong (the report's redactor then masks any secret in it).
 pub(crate) fn body_excerpt(body: &[u8]) -> Option<String> {

@@ -255,19 +255,15 @@ async fn http_answer(
         .json(&initialize)
         .timeout(Duration::from_secs(5))
         .send();
-    let Ok(Ok(mut resp)) = tokio::time::timeout(Duration::from_secs(5), request).await else {
+    let Ok(Ok(resp)) = tokio::time::timeout(Duration::from_secs(5), request).await else {
         return said;
     };
     if resp.status().as_u16() != code {
         return said;
     }
-    let mut body = Vec::new();
-    while body.len() < 4096 {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
+    let body = tokio::time::timeout(Duration::from_secs(5), super::reasons::body_start(resp))
+        .await
+        .unwrap_or_default();
     match super::reasons::body_excerpt(&body) {
         Some(excerpt) => format!("{said}: {excerpt}"),
         None => said,

@@ -4,7 +4,7 @@ use chrono::Utc;
 use mcp_model::api::{HealthReport, HealthStatus, ToolInfo, ToolsStatus};
 
 use super::{Failure, Findings, stdio};
-use crate::redact::{Redactor, is_hidden};
+use crate::redact::{self, Redactor, is_hidden};
 
 /// Longest error text a report keeps (remote bodies come as an excerpt).
 const MAX_ERROR_CHARS: usize = 1000;
@@ -71,11 +71,11 @@ fn json(r: &Redactor, v: serde_json::Value) -> Option<serde_json::Value> {
 /// The fingerprint of a tool as the server sent it, secret values masked
 /// (a hash of a secret is still a clue to it) but nothing else removed: an
 /// edit that only adds invisible characters must change it too.
-fn fingerprint(r: &Redactor, t: &ToolInfo) -> String {
+pub(crate) fn fingerprint(r: &Redactor, t: &ToolInfo) -> String {
     use serde_json::Value;
     fn masked(r: &Redactor, v: Value) -> Value {
         match v {
-            Value::String(s) => Value::String(r.scrub(&s)),
+            Value::String(s) => Value::String(masked_text(r, &s)),
             Value::Array(a) => Value::Array(a.into_iter().map(|v| masked(r, v)).collect()),
             Value::Object(o) => Value::Object(
                 o.into_iter()
@@ -96,6 +96,46 @@ fn fingerprint(r: &Redactor, t: &ToolInfo) -> String {
     mcp_model::tools::fingerprint(&masked(r, definition))
 }
 
+/// `text` with secret values masked for a fingerprint. A secret split by
+/// invisible characters is found only in the cleaned text: then that text is
+/// hashed masked, with the hidden characters' code points (an edit to them
+/// still changes the fingerprint), and never the secret itself.
+fn masked_text(r: &Redactor, text: &str) -> String {
+    let scrubbed = r.scrub(text);
+    let cleaned = redact::untrusted(text, usize::MAX);
+    let masked = r.scrub(&cleaned);
+    if masked == cleaned {
+        return scrubbed;
+    }
+    let hidden: Vec<String> = text
+        .chars()
+        .filter(|c| is_hidden(*c))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    format!("{masked}\u{0}{}", hidden.join(","))
+}
+
+/// A warning for each tool name a server lists more than once: clients
+/// keep one of them, and which is not defined.
+fn duplicate_names(tools: &[ToolInfo], r: &Redactor) -> Vec<String> {
+    let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+    names.sort_unstable();
+    let mut out = Vec::new();
+    for pair in names.windows(2) {
+        if pair[0] == pair[1]
+            && !out
+                .iter()
+                .any(|w: &String| w.contains(&format!("'{}'", pair[0])))
+        {
+            out.push(format!(
+                "tool '{}' is listed more than once",
+                r.report_text(pair[0], MAX_NAME_CHARS)
+            ));
+        }
+    }
+    out
+}
+
 /// Now, to the microsecond, as both backends store it.
 fn checked_at() -> chrono::DateTime<Utc> {
     chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
@@ -114,7 +154,13 @@ pub(crate) fn report(
         Ok(f) => &f.tools,
         Err(e) => &e.found.tools,
     };
-    let warnings = hidden_characters(found, r);
+    let mut warnings = hidden_characters(found, r);
+    warnings.extend(duplicate_names(found, r));
+    let notes = match &outcome {
+        Ok(f) => &f.notes,
+        Err(e) => &e.found.notes,
+    };
+    warnings.extend(notes.iter().map(|n| r.report_text(n, MAX_ERROR_CHARS)));
     let tools = |tools: Vec<ToolInfo>| -> Vec<ToolInfo> {
         tools
             .into_iter()

@@ -172,12 +172,13 @@ async fn run(
         let status = resp.status();
         let mut f = http_failure("connect", &format!("GET {url}"), status);
         // What the server says about it, bounded in time and size.
-        let body = tokio::time::timeout(std::time::Duration::from_secs(5), resp.bytes()).await;
-        if let Some(excerpt) = body
-            .ok()
-            .and_then(Result::ok)
-            .and_then(|b| super::reasons::body_excerpt(b.get(..4096).unwrap_or(&b)))
-        {
+        let body = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            super::reasons::body_start(resp),
+        )
+        .await
+        .unwrap_or_default();
+        if let Some(excerpt) = super::reasons::body_excerpt(&body) {
             f.error = format!("{}: {excerpt}", f.error);
         }
         return Err(f);

@@ -15,33 +15,24 @@ pub struct CheckResult<'a> {
     pub health_status: DbHealthStatus,
     pub last_health_check_at: NaiveDateTime,
     pub health_report: &'a str,
-    pub tools_status: DbToolsStatus,
+    /// `None` (a failing check) leaves the column alone.
+    pub tools_status: Option<DbToolsStatus>,
     /// Set when this check pinned the tools; `None` leaves the column alone.
     pub approved_tools: Option<&'a str>,
+    /// Set by a healthy check; `None` leaves the column alone.
+    pub healthy_tools: Option<&'a str>,
 }
 
-/// Stores a check's result, unless the server changed (its sealed secrets
-/// are re-sealed with a fresh nonce on every config change), its tools were
-/// approved, or it went away while it was checked. `updated_at` is left
-/// alone: a check is not an edit.
+/// Stores a check's result on the server's row (the caller has decided,
+/// under the row's lock, that the result still describes it).
 pub fn store_result(
     conn: &mut DbConnection,
-    checked: &ServerRow,
+    id: &str,
     result: &CheckResult<'_>,
 ) -> QueryResult<usize> {
-    let target = mcp_servers::table
-        .filter(mcp_servers::id.eq(&checked.id))
-        .filter(mcp_servers::config.eq(&checked.config))
-        .filter(mcp_servers::secrets.eq(&checked.secrets))
-        .filter(mcp_servers::deleted_at.is_null());
-    match &checked.approved_tools {
-        Some(a) => diesel::update(target.filter(mcp_servers::approved_tools.eq(a)))
-            .set(result)
-            .execute(conn),
-        None => diesel::update(target.filter(mcp_servers::approved_tools.is_null()))
-            .set(result)
-            .execute(conn),
-    }
+    diesel::update(mcp_servers::table.filter(mcp_servers::id.eq(id)))
+        .set(result)
+        .execute(conn)
 }
 
 /// Every enabled server, for a background round.

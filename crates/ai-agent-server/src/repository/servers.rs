@@ -33,6 +33,9 @@ pub struct ServerRow {
     pub tools_status: DbToolsStatus,
     /// The approved tools as JSON (`services::tools::Approved`), once pinned.
     pub approved_tools: Option<String>,
+    /// The last healthy check's tools as JSON (`services::tools::Checked`),
+    /// which the diff and an approval are about.
+    pub healthy_tools: Option<String>,
     /// `CheckOptions` as JSON.
     pub check_options: String,
 }
@@ -51,6 +54,7 @@ pub struct ServerChanges {
     pub health_status: Option<DbHealthStatus>,
     pub last_health_check_at: Option<Option<NaiveDateTime>>,
     pub health_report: Option<Option<String>>,
+    pub tools_status: Option<DbToolsStatus>,
     pub check_options: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -225,7 +229,7 @@ pub fn update_many(conn: &mut DbConnection, rows: &[ServerOverride]) -> QueryRes
         format!(
             "UPDATE mcp_servers SET server_type = v.column2, config = v.column3, secrets = v.column4, \
              is_enabled = v.column5, description = COALESCE(v.column6, mcp_servers.description), \
-             health_status = 'unknown', health_report = NULL, last_health_check_at = NULL, updated_at = v.column7 \
+             health_status = 'unknown', health_report = NULL, tools_status = 'unpinned', last_health_check_at = NULL, updated_at = v.column7 \
              FROM (VALUES {}) AS v WHERE mcp_servers.id = v.column1 AND mcp_servers.deleted_at IS NULL",
             values.join(", ")
         )

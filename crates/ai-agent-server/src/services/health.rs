@@ -59,10 +59,13 @@ pub async fn check_row(
     row: ServerRow,
     timeout_secs: Option<u64>,
 ) -> Result<HealthCheckResult, AppError> {
-    let plan = state
+    let mut plan = state
         .health
         .plan_for(timeout_secs, &check_options(&row)?)
         .map_err(|e| AppError::BadRequest(format!("{}: {}", e.field, e.message)))?;
+    if let Some(call) = &plan.call_tool {
+        plan.call_tool_pin = tools::approved_tool(&row, &call.name)?;
+    }
     let config = row_config(&state.key, &row, true)?;
     let owner_is_admin = owner_is_admin(state, &row).await?;
     let server_type = row.server_type.0;
@@ -91,10 +94,15 @@ pub async fn check_row(
                 health_status: status.into(),
                 last_health_check_at: at,
                 health_report: &json,
-                tools_status: settled.status.into(),
+                tools_status: settled.status.map(Into::into),
                 approved_tools: settled.pinned.as_deref(),
+                healthy_tools: settled.checked.as_deref(),
             };
-            let n = repository::health::store_result(conn, &checked, &result)?;
+            let n = if still_current(conn, &checked)? {
+                repository::health::store_result(conn, &checked.id, &result)?
+            } else {
+                0
+            };
             if n > 0
                 && let Some((action, details)) = settled.event
             {
@@ -121,6 +129,21 @@ pub async fn check_row(
         last_health_check_at: Some(report.checked_at),
         report,
     })
+}
+
+/// Whether the row a check read still holds what the check's result is
+/// about, under the row's lock: not edited (its sealed secrets are re-sealed
+/// with a fresh nonce on every config change), not deleted, its tools not
+/// approved since, and no other check stored since (a slower one must not
+/// replace a later verdict).
+fn still_current(conn: &mut crate::db::DbConnection, read: &ServerRow) -> Result<bool, AppError> {
+    let Some(now) = repository::servers::find_by_id_for_update(conn, &read.id)? else {
+        return Ok(false);
+    };
+    Ok(now.config == read.config
+        && now.secrets == read.secrets
+        && now.approved_tools == read.approved_tools
+        && now.last_health_check_at == read.last_health_check_at)
 }
 
 /// `GET …/{id}/health`: the last stored result.

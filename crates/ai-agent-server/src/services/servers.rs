@@ -202,6 +202,7 @@ pub(crate) fn new_row(
         deleted_at: None,
         tools_status: ToolsStatus::Unpinned.into(),
         approved_tools: None,
+        healthy_tools: None,
         check_options: check_json(&s.check)?,
     })
 }
@@ -428,10 +429,12 @@ pub(crate) fn update(
             changes.server_type = Some(new_type.into());
             changes.config = Some(masked);
             changes.secrets = Some(sealed);
-            // The last check was of another config.
+            // The last check was of another config: what its tools are is
+            // unknown until the next healthy check compares them with the pin.
             changes.health_status = Some(HealthStatus::Unknown.into());
             changes.health_report = Some(None);
             changes.last_health_check_at = Some(None);
+            changes.tools_status = Some(ToolsStatus::Unpinned.into());
             changed.push("config");
             if new_type != old_type {
                 changed.push("server_type");

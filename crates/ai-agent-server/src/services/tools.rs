@@ -49,12 +49,30 @@ impl Approved {
     }
 }
 
+/// The `healthy_tools` column: the last healthy check's tools, which a
+/// failing check does not replace.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Checked {
+    pub checked_at: DateTime<Utc>,
+    pub tools: Vec<ToolInfo>,
+}
+
+impl Checked {
+    fn of(row: &ServerRow) -> Option<Checked> {
+        serde_json::from_str(row.healthy_tools.as_deref()?).ok()
+    }
+}
+
 /// What a check means for the pin, decided before its result is stored.
-#[derive(Debug)]
+/// `None` fields leave their columns as they are: a failing check says
+/// nothing of the tools.
+#[derive(Debug, Default)]
 pub(crate) struct Settled {
-    pub status: ToolsStatus,
+    pub status: Option<ToolsStatus>,
     /// The new `approved_tools`, when this check pinned the set.
     pub pinned: Option<String>,
+    /// The new `healthy_tools`, for a healthy check.
+    pub checked: Option<String>,
     /// An audit entry to write with the result: (action, details).
     pub event: Option<(&'static str, serde_json::Value)>,
 }
@@ -67,15 +85,15 @@ pub(crate) fn settle(
     report: &mut HealthReport,
     caller: &str,
 ) -> Result<Settled, AppError> {
-    let unchanged = Settled {
-        status: row.tools_status.0,
-        pinned: None,
-        event: None,
-    };
     if report.status != HealthStatus::Healthy {
         report.tools_status = row.tools_status.0;
-        return Ok(unchanged);
+        return Ok(Settled::default());
     }
+    let checked = serde_json::to_string(&Checked {
+        checked_at: report.checked_at,
+        tools: report.tools.clone(),
+    })
+    .map_err(AppError::internal)?;
     let fingerprint = set_fingerprint(&report.tools);
     let Some(approved) = Approved::of(row)? else {
         report.tools_status = ToolsStatus::Approved;
@@ -86,8 +104,9 @@ pub(crate) fn settle(
             tools: report.tools.clone(),
         };
         return Ok(Settled {
-            status: ToolsStatus::Approved,
+            status: Some(ToolsStatus::Approved),
             pinned: Some(pin.to_json()?),
+            checked: Some(checked),
             event: Some((
                 "tools_pinned",
                 json!({"by": caller, "tools": report.tools.len(), "fingerprint": fingerprint}),
@@ -97,14 +116,15 @@ pub(crate) fn settle(
     if approved.fingerprint == fingerprint {
         report.tools_status = ToolsStatus::Approved;
         return Ok(Settled {
-            status: ToolsStatus::Approved,
-            ..unchanged
+            status: Some(ToolsStatus::Approved),
+            checked: Some(checked),
+            ..Settled::default()
         });
     }
     let diff = changes(&approved.tools, &report.tools);
     // One entry per new set, not one per background round that sees it again.
     let seen_before = row.tools_status.0 == ToolsStatus::Changed
-        && last_fingerprint(row).as_deref() == Some(fingerprint.as_str());
+        && Checked::of(row).is_some_and(|c| set_fingerprint(&c.tools) == fingerprint);
     let event = (!seen_before).then(|| {
         (
             "tools_changed",
@@ -121,20 +141,19 @@ pub(crate) fn settle(
     report.tools_status = ToolsStatus::Changed;
     report.tool_changes = Some(diff);
     Ok(Settled {
-        status: ToolsStatus::Changed,
+        status: Some(ToolsStatus::Changed),
         pinned: None,
+        checked: Some(checked),
         event,
     })
 }
 
-/// The tools of the stored report, if it was a healthy check.
-fn last_healthy(row: &ServerRow) -> Option<HealthReport> {
-    let report: HealthReport = serde_json::from_str(row.health_report.as_deref()?).ok()?;
-    (report.status == HealthStatus::Healthy).then_some(report)
-}
-
-fn last_fingerprint(row: &ServerRow) -> Option<String> {
-    last_healthy(row).map(|r| set_fingerprint(&r.tools))
+/// The approved fingerprint of the tool named `name`, when the server's
+/// tools are pinned: a check calls that tool only while it is unchanged.
+pub(crate) fn approved_tool(row: &ServerRow, name: &str) -> Result<Option<String>, AppError> {
+    Ok(Approved::of(row)?
+        .and_then(|a| a.tools.into_iter().find(|t| t.name == name))
+        .and_then(|t| t.fingerprint))
 }
 
 /// `GET …/{id}/tools/diff`: anyone who may see the server.
@@ -145,7 +164,7 @@ pub fn diff(db: &Database, actor: &Actor, server: &ServerRef) -> Result<ToolsDif
 
 fn diff_of(row: &ServerRow) -> Result<ToolsDiff, AppError> {
     let approved = Approved::of(row)?;
-    let current = last_healthy(row);
+    let current = Checked::of(row);
     let (added, removed, changed) = match (&approved, &current) {
         (Some(a), Some(c)) => compare(&a.tools, &c.tools),
         _ => Default::default(),
@@ -183,7 +202,7 @@ pub fn approve(
         let row = repository::servers::find_by_id_for_update(conn, &seen.id)?.ok_or_else(|| {
             AppError::NotFound(format!("MCP server with {} not found", server.describe()))
         })?;
-        let Some(current) = last_healthy(&row) else {
+        let Some(current) = Checked::of(&row) else {
             return Err(AppError::Conflict(format!(
                 "MCP server '{}' has no healthy check whose tools could be approved; run a health check first",
                 row.name

@@ -33,6 +33,8 @@ pub(crate) async fn sync(ctx: &Ctx, a: &SyncArgs) -> CliResult {
         options: Options {
             prune: a.prune,
             force: a.force,
+            // What the registry holds back is taken out of the file too.
+            withdraw: list.unapproved.iter().map(|u| u.name.clone()).collect(),
         },
         dry_run: a.dry_run,
     };

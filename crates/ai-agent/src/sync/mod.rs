@@ -85,7 +85,7 @@ impl Target {
 }
 
 /// What the user asked of a sync.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Request {
     /// `None`: env references for a project's file (usually committed),
     /// the owner's values inline for the user's own files.
@@ -209,7 +209,7 @@ pub(crate) fn decide(
     let same = |name: &str, a: &Value, b: &Value| {
         mcp_model::formats::same_server(target.format, name, a, b)
     };
-    let plan = plan::plan(&want, &existing, &tracked, request.options, same);
+    let plan = plan::plan(&want, &existing, &tracked, &request.options, same);
     let written: BTreeSet<&str> = plan
         .changes
         .iter()

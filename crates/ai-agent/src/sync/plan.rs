@@ -71,10 +71,13 @@ impl Plan {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub prune: bool,
     pub force: bool,
+    /// Entries an earlier sync wrote for these servers go as with `prune`:
+    /// the registry now holds them back (their tools are not approved).
+    pub withdraw: BTreeSet<String>,
 }
 
 /// A stable hash of an entry, whatever order its keys are in, to tell
@@ -92,7 +95,7 @@ pub fn plan(
     desired: &[(String, Result<Value, String>)],
     existing: &[(String, Value)],
     tracked: &BTreeMap<String, Record>,
-    opts: Options,
+    opts: &Options,
     same: impl Fn(&str, &Value, &Value) -> bool,
 ) -> Plan {
     let existing: BTreeMap<&str, &Value> = existing.iter().map(|(k, v)| (k.as_str(), v)).collect();
@@ -155,7 +158,7 @@ pub fn plan(
         let Some(have) = existing.get(name.as_str()) else {
             continue;
         };
-        let action = if !opts.prune {
+        let action = if !opts.prune && !opts.withdraw.contains(name) {
             owned.insert(name.clone());
             Action::Stale
         } else if untouched(name, have) || opts.force {
@@ -255,7 +258,7 @@ mod tests {
             ]),
             &have(&[("b", old.clone()), ("c", json!({"command": "c"}))]),
             &tracked(&[("b", &old)]),
-            Options::default(),
+            &Options::default(),
             eq,
         );
         assert_eq!(
@@ -287,7 +290,7 @@ mod tests {
         ]);
         let existing = have(&[("mine", json!({"command": "own"})), ("edited", edited)]);
         let t = tracked(&[("edited", &synced)]);
-        let p = plan(&desired, &existing, &t, Options::default(), eq);
+        let p = plan(&desired, &existing, &t, &Options::default(), eq);
         assert_eq!(p.conflicts(), 2);
         assert!(p.changes.is_empty());
         assert_eq!(
@@ -299,9 +302,9 @@ mod tests {
             &desired,
             &existing,
             &t,
-            Options {
+            &Options {
                 force: true,
-                prune: false,
+                ..Options::default()
             },
             eq,
         );
@@ -324,7 +327,7 @@ mod tests {
             ("edited", &edited_was),
             ("deleted-by-hand", &gone),
         ]);
-        let p = plan(&[], &existing, &t, Options::default(), eq);
+        let p = plan(&[], &existing, &t, &Options::default(), eq);
         assert_eq!(
             actions(&p),
             [("edited", &Action::Stale), ("gone", &Action::Stale)]
@@ -335,9 +338,10 @@ mod tests {
             &[],
             &existing,
             &t,
-            Options {
+            &Options {
                 prune: true,
                 force: false,
+                ..Options::default()
             },
             eq,
         );
@@ -349,9 +353,10 @@ mod tests {
             &[],
             &existing,
             &t,
-            Options {
+            &Options {
                 prune: true,
                 force: true,
+                ..Options::default()
             },
             eq,
         );
@@ -368,7 +373,7 @@ mod tests {
             &want(&[("a", synced.clone())]),
             &have(&[("a", edited.clone())]),
             &t,
-            Options::default(),
+            &Options::default(),
             eq,
         );
         assert_eq!(actions(&p), [("a", &Action::Edited)]);
@@ -378,7 +383,7 @@ mod tests {
             &want(&[("a", json!({"command": "y"}))]),
             &have(&[("a", edited)]),
             &t,
-            Options::default(),
+            &Options::default(),
             eq,
         );
         assert_eq!(p.conflicts(), 1, "both changed");
@@ -392,9 +397,10 @@ mod tests {
             &desired,
             &have(&[("sse", e.clone())]),
             &tracked(&[("sse", &e)]),
-            Options {
+            &Options {
                 prune: true,
                 force: false,
+                ..Options::default()
             },
             eq,
         );

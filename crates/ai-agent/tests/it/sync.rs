@@ -638,8 +638,9 @@ async fn import_from_reads_every_file_before_importing_any() {
     m.run(&project).await.failed(3);
 }
 
-/// `sync --approved-only` writes only servers whose tools are approved, and
-/// names the others on stderr.
+/// `sync --approved-only` writes only servers whose tools are approved,
+/// names the others on stderr, and takes out the entries an earlier sync
+/// wrote for them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approved_only_leaves_unapproved_servers_out() {
     let m = Machine::new().await;
@@ -651,6 +652,10 @@ async fn approved_only_leaves_unapproved_servers_out() {
         .await
         .success();
     m.run(&["mcp", "health-check", "checked"]).await.success();
+    // Synced once without the flag: both entries are sync's own.
+    m.run(&["mcp", "sync", "--client", "cursor"])
+        .await
+        .success();
     let out = m
         .run(&["mcp", "sync", "--client", "cursor", "--approved-only"])
         .await;
