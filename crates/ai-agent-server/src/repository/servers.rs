@@ -40,6 +40,55 @@ pub struct ServerRow {
     pub check_options: String,
 }
 
+/// A server as a listing or an export reads it: every column but the last
+/// report and the two tool sets, which hold whole tool definitions and are
+/// what makes a row large; neither shows them.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mcp_servers)]
+pub struct ListedRow {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub server_type: DbServerType,
+    pub config: String,
+    pub secrets: String,
+    pub is_global: bool,
+    pub is_enabled: bool,
+    pub health_status: DbHealthStatus,
+    pub last_health_check_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub tools_status: DbToolsStatus,
+    pub check_options: String,
+}
+
+impl From<ListedRow> for ServerRow {
+    fn from(r: ListedRow) -> Self {
+        ServerRow {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            description: r.description,
+            server_type: r.server_type,
+            config: r.config,
+            secrets: r.secrets,
+            is_global: r.is_global,
+            is_enabled: r.is_enabled,
+            health_status: r.health_status,
+            last_health_check_at: r.last_health_check_at,
+            health_report: None,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            deleted_at: None,
+            tools_status: r.tools_status,
+            approved_tools: None,
+            healthy_tools: None,
+            check_options: r.check_options,
+        }
+    }
+}
+
 /// The columns a PATCH may change; `None` leaves a column as it is.
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = mcp_servers)]

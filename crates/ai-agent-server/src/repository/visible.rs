@@ -14,7 +14,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Backend;
-use super::servers::{ListFilter, ServerRow};
+use super::servers::{ListFilter, ListedRow, ServerRow};
 use crate::db::DbConnection;
 use crate::schema::mcp_servers;
 
@@ -99,11 +99,19 @@ pub(crate) fn list_visible(
 ) -> QueryResult<(Vec<ServerRow>, bool, i64)> {
     let (limit, offset) = page;
     let wanted = offset.saturating_add(limit).saturating_add(1);
-    let mine: Vec<ServerRow> = newest_first(own(user_id, filter), after)
-        .limit(wanted)
-        .load(conn)?;
-    let theirs: Vec<ServerRow> = match globals(user_id, filter) {
-        Some(q) => newest_first(q, after).limit(wanted).load(conn)?,
+    let mine = listed(
+        newest_first(own(user_id, filter), after)
+            .limit(wanted)
+            .select(ListedRow::as_select())
+            .load(conn)?,
+    );
+    let theirs = match globals(user_id, filter) {
+        Some(q) => listed(
+            newest_first(q, after)
+                .limit(wanted)
+                .select(ListedRow::as_select())
+                .load(conn)?,
+        ),
         None => Vec::new(),
     };
     let rows = merge(mine, theirs, |r| {
@@ -144,9 +152,15 @@ pub fn list_exportable(
         server_type: None,
         is_enabled: Some(true),
     };
-    let mine: Vec<ServerRow> = oldest_first(own(user_id, &filter)).load(conn)?;
-    let theirs: Vec<ServerRow> = match globals(user_id, &filter) {
-        Some(q) if include_global => oldest_first(q).load(conn)?,
+    let mine = listed(
+        oldest_first(own(user_id, &filter))
+            .select(ListedRow::as_select())
+            .load(conn)?,
+    );
+    let theirs = match globals(user_id, &filter) {
+        Some(q) if include_global => {
+            listed(oldest_first(q).select(ListedRow::as_select()).load(conn)?)
+        }
         _ => Vec::new(),
     };
     Ok(merge(mine, theirs, |r| (r.created_at, r.id.clone())))
@@ -183,6 +197,10 @@ pub(crate) fn global_by_name(name: &str) -> Query<'_> {
         .filter(mcp_servers::is_enabled)
         .filter(mcp_servers::deleted_at.is_null())
         .into_boxed()
+}
+
+fn listed(rows: Vec<ListedRow>) -> Vec<ServerRow> {
+    rows.into_iter().map(ServerRow::from).collect()
 }
 
 /// Two lists sorted by `key` as one.
