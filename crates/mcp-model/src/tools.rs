@@ -223,11 +223,22 @@ pub fn compare(
 /// [`compare`], as names only.
 pub fn changes(approved: &[ToolInfo], current: &[ToolInfo]) -> ToolChanges {
     let (added, removed, changed) = compare(approved, current);
-    let names = |v: Vec<ToolInfo>| v.into_iter().map(|t| t.name).collect();
+    names(&added, &removed, &changed)
+}
+
+fn names(added: &[ToolInfo], removed: &[ToolInfo], changed: &[ChangedTool]) -> ToolChanges {
+    let of = |v: &[ToolInfo]| v.iter().map(|t| t.name.clone()).collect();
     ToolChanges {
-        added: names(added),
-        removed: names(removed),
-        changed: changed.into_iter().map(|c| c.name).collect(),
+        added: of(added),
+        removed: of(removed),
+        changed: changed.iter().map(|c| c.name.clone()).collect(),
+    }
+}
+
+impl ToolsDiff {
+    /// The names of what the diff holds.
+    pub fn changes(&self) -> ToolChanges {
+        names(&self.added, &self.removed, &self.changed)
     }
 }
 

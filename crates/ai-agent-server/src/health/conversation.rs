@@ -13,7 +13,7 @@ use rmcp::transport::IntoTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpError;
 use rmcp::{RoleClient, ServiceError};
 
-use super::plan::{Plan, Timeouts};
+use super::plan::Plan;
 use super::{Failure, Findings, Phase};
 
 /// A failure of the conversation itself, before transport-specific context
@@ -203,12 +203,8 @@ async fn call_tool(
     params.arguments = Some(call.arguments.clone());
     let result = match tokio::time::timeout(request, running.call_tool(params)).await {
         Err(_) => {
-            let t = Timeouts {
-                startup: request,
-                request,
-            };
             return Err(ConvError::Failed(Box::new(
-                t.timed_out("tools/call", false),
+                plan.timeouts.timed_out("tools/call", false),
             )));
         }
         Ok(Err(e)) => {

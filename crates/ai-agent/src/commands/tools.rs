@@ -1,7 +1,7 @@
 //! `mcp tools`: the tools of a server's last check, what changed since they
 //! were approved, and approving the new set.
 
-use mcp_model::api::{HealthStatus, ToolChanges, ToolInfo, ToolsDiff, ToolsStatus};
+use mcp_model::api::{HealthStatus, ToolInfo, ToolsDiff, ToolsStatus};
 
 use super::{Ctx, ok};
 use crate::cli::{ApproveArgs, ToolsArgs, ToolsCommand};
@@ -77,12 +77,7 @@ async fn diff(ctx: &Ctx, server: &str) -> CliResult {
     if d.tools_status != ToolsStatus::Changed {
         return ok();
     }
-    let names = |tools: &[ToolInfo]| tools.iter().map(|t| t.name.clone()).collect();
-    let changes = ToolChanges {
-        added: names(&d.added),
-        removed: names(&d.removed),
-        changed: d.changed.iter().map(|c| c.name.clone()).collect(),
-    };
+    let changes = d.changes();
     eprintln!(
         "ai-agent: the tools of MCP server '{}' changed since they were approved: {}",
         d.name,
