@@ -338,3 +338,47 @@ async fn a_changed_tool_is_not_called_by_checks(b: Backend) {
     let after = w.alice.health_check("calls").await.unwrap();
     assert!(after.report.warnings.is_empty(), "called again: {after:?}");
 }
+
+both_backends!(bad_approvals_are_clear_4xx);
+
+/// Malformed approvals and unknown servers get a `{status, detail}` 4xx
+/// naming the problem, and approve nothing.
+async fn bad_approvals_are_clear_4xx(b: Backend) {
+    let w = World::new(b).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tools.json");
+    tools_file(&file, 1, "");
+    w.alice
+        .create_server(&changing("fx", &file), false)
+        .await
+        .unwrap();
+    w.alice.health_check("fx").await.unwrap();
+    let before = w.alice.tools_diff("fx").await.unwrap();
+    for (body, wanted) in [
+        (r#"{"fingerprint": 5}"#, "expected a string"),
+        (r#"{"nope": true}"#, "nope"),
+        ("not json", ""),
+    ] {
+        let resp = w
+            .raw()
+            .post(w.url("/api/v1/mcp-servers/fx/tools/approve"))
+            .bearer_auth(&w.alice_token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        assert!((400..500).contains(&status), "{body}: {status}");
+        let err: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(err["status"], status, "{err}");
+        assert!(
+            err["detail"].as_str().unwrap().contains(wanted),
+            "{body}: {err}"
+        );
+    }
+    assert_eq!(status(w.alice.tools_diff("nope").await), 404);
+    assert_eq!(status(w.alice.approve_tools("nope", None).await), 404);
+    let after = w.alice.tools_diff("fx").await.unwrap();
+    assert_eq!(after.approved_at, before.approved_at, "nothing approved");
+}
