@@ -34,6 +34,9 @@ async fn on_terminal(env: &Env, args: &[&str], dialogue: &[(&str, &str)], last: 
                 .unwrap_or_else(|e| panic!("no question {question:?} ({e}) after {seen}"));
             seen.push_str(&String::from_utf8_lossy(found.before()));
             seen.push_str(&question);
+            // A prompt shows before it reads: a password prompt that turns
+            // echo off then flushes what was typed too early.
+            std::thread::sleep(Duration::from_millis(300));
             s.send(keys.as_str()).unwrap();
         }
         let found = s
