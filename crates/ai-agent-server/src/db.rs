@@ -429,3 +429,23 @@ fn private_sqlite_file(path: &Path) -> Result<(), StartupError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sql_types::Integer;
+
+    /// The bundled SQLite is built with the query planner's stability
+    /// guarantee (`.cargo/config.toml`): without it every cached statement
+    /// with a bound LIMIT is planned again each time it runs.
+    #[test]
+    fn sqlite_plans_do_not_depend_on_bound_values() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").expect("sqlite");
+        let on: i32 = diesel::select(diesel::dsl::sql::<Integer>(
+            "sqlite_compileoption_used('ENABLE_QPSG')",
+        ))
+        .get_result(&mut conn)
+        .expect("query");
+        assert_eq!(on, 1, "SQLite was built without SQLITE_ENABLE_QPSG");
+    }
+}

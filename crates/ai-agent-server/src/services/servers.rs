@@ -80,7 +80,15 @@ pub(crate) fn row_config(
     row: &ServerRow,
     reveal: bool,
 ) -> Result<ServerConfig, AppError> {
-    let mut config: ServerConfig = serde_json::from_str(&row.config)
+    // Read as the stored type says rather than through the untagged enum,
+    // which buffers the whole value before it tries each variant.
+    let parsed = match row.server_type.0 {
+        ServerType::Stdio => serde_json::from_str(&row.config).map(ServerConfig::Stdio),
+        ServerType::Sse | ServerType::Http => {
+            serde_json::from_str(&row.config).map(ServerConfig::Remote)
+        }
+    };
+    let mut config = parsed
         .map_err(|e| AppError::internal(format!("stored config of {} is invalid: {e}", row.id)))?;
     if reveal {
         config.restore_secrets(&key.open(&row.id, &row.secrets)?);
