@@ -119,11 +119,6 @@ pub fn start(
             .wrap(Logger::new("%r %s %b %Dms").log_target("ai_agent_server::http"))
     })
     .workers(settings.workers)
-    // Blocking work is database work, and more threads than pooled
-    // connections would only wait for one; tokio's default of 512 per
-    // worker let a burst of 32 listings start 50 threads, each with its
-    // own allocator heap (docs/benchmarks.md).
-    .worker_max_blocking_threads(usize::try_from(settings.pool_size).unwrap_or(8).max(1))
     // A client gets 10 s to send its request head and 5 s to close; an
     // idle keep-alive connection is dropped after 75 s. A slow client can
     // hold a connection no longer than that.
