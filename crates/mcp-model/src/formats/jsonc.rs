@@ -66,6 +66,9 @@ fn check_depth(text: &str) -> Result<(), String> {
 /// Parses JSONC text; `Ok(None)` when it holds no value at all.
 pub fn parse(text: &str) -> Result<Option<(Value, Vec<Duplicate>)>, String> {
     check_depth(text)?;
+    if let Some(plain) = parse_plain(text) {
+        return Ok(Some(plain));
+    }
     let options = ParseOptions {
         allow_comments: true,
         allow_loose_object_property_names: false,
@@ -82,6 +85,105 @@ pub fn parse(text: &str) -> Result<Option<(Value, Vec<Duplicate>)>, String> {
         let value = convert(v, &mut path, &mut dups);
         (value, dups)
     }))
+}
+
+/// Plain JSON, which most files are, read by serde_json straight into a
+/// value: a 10,000-server import spent half its parsing time building
+/// jsonc-parser's syntax tree (docs/benchmarks.md). `None` for anything
+/// serde_json refuses (comments, trailing commas, no value at all), which
+/// the syntax tree then reads or explains.
+fn parse_plain(text: &str) -> Option<(Value, Vec<Duplicate>)> {
+    use serde::de::DeserializeSeed;
+    let (mut path, mut dups) = (Vec::new(), Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Collect {
+        path: &mut path,
+        dups: &mut dups,
+    }
+    .deserialize(&mut de)
+    .ok()?;
+    de.end().ok()?;
+    Some((value, dups))
+}
+
+/// Builds a value as `convert` does: the first of duplicate keys kept, the
+/// others recorded with the path to their object.
+struct Collect<'a> {
+    path: &'a mut Vec<String>,
+    dups: &'a mut Vec<Duplicate>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Collect<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Collect<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let Collect { path, dups } = self;
+        let mut out = Vec::new();
+        loop {
+            path.push(out.len().to_string());
+            let next = seq.next_element_seed(Collect {
+                path: &mut *path,
+                dups: &mut *dups,
+            });
+            path.pop();
+            match next? {
+                Some(v) => out.push(v),
+                None => return Ok(Value::Array(out)),
+            }
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let Collect { path, dups } = self;
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            path.push(key.clone());
+            let value = access.next_value_seed(Collect {
+                path: &mut *path,
+                dups: &mut *dups,
+            })?;
+            path.pop();
+            if map.contains_key(&key) {
+                dups.push(Duplicate {
+                    path: path.clone(),
+                    key,
+                });
+            } else {
+                map.insert(key, value);
+            }
+        }
+        Ok(Value::Object(map))
+    }
 }
 
 fn convert(v: ast::Value<'_>, path: &mut Vec<String>, dups: &mut Vec<Duplicate>) -> Value {
@@ -185,6 +287,34 @@ mod tests {
                 key: "x".into()
             }]
         );
+    }
+
+    /// The syntax tree's reading, for comparing the plain-JSON path with it.
+    fn via_tree(text: &str) -> (Value, Vec<Duplicate>) {
+        let parsed =
+            jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default())
+                .expect("parses");
+        let (mut path, mut dups) = (Vec::new(), Vec::new());
+        let value = convert(parsed.value.expect("value"), &mut path, &mut dups);
+        (value, dups)
+    }
+
+    #[test]
+    fn plain_json_reads_as_the_syntax_tree_does() {
+        for text in [
+            r#"{"a": 1, "b": -2, "c": 1.5, "d": 1e3, "e": 1.0, "f": 18446744073709551615}"#,
+            r#"{"g": 18446744073709551616, "h": -9223372036854775808, "i": 0.1}"#,
+            r#"{"s": "t\u00e9\n\"x\"", "n": null, "t": true, "u": [false, {}, []]}"#,
+            r#"{"m": {"x": 1, "y": [{"z": 1, "z": 2}], "x": 3}, "m": 4}"#,
+            r#"[1, {"k": [2, {"k": 3, "k": 4}]}]"#,
+        ] {
+            let plain = parse_plain(text).expect("plain JSON");
+            assert_eq!(plain, via_tree(text), "{text}");
+        }
+        // Not plain JSON: the syntax tree reads it.
+        assert_eq!(parse_plain("{\"a\": 1,}"), None);
+        assert_eq!(parse_plain("// c\n{}"), None);
+        assert_eq!(parse_plain(""), None);
     }
 
     #[test]
