@@ -42,6 +42,7 @@ pub fn open(settings: &Settings) -> Result<AppState, StartupError> {
             max_servers_per_user: settings.max_servers_per_user,
         }),
         auth: Arc::new(crate::auth_cache::AuthCache::new(settings.auth_cache_ttl)),
+        bulk: crate::bulk::BulkWorker::start()?,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth_cache;
+pub mod bulk;
 pub mod crypto;
 pub mod db;
 pub mod error;

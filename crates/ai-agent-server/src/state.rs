@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use crate::auth_cache::AuthCache;
+use crate::bulk::BulkWorker;
 use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::health::Checker;
@@ -21,4 +22,6 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Tokens confirmed recently, and their uses not yet written.
     pub auth: Arc<AuthCache>,
+    /// The one thread imports run on.
+    pub bulk: BulkWorker,
 }

@@ -163,18 +163,20 @@ pub async fn import(
         .app_data::<ImportLimit>()
         .map_or(crate::settings::DEFAULT_IMPORT_LIMIT, |l| l.0);
     let file = read_file(&req, payload, limit).await?;
-    let result = blocking(move || {
-        import_export::import(
-            &state.db,
-            &state.key,
-            &state.limits,
-            &actor,
-            &file,
-            format,
-            params.override_existing,
-        )
-    })
-    .await?;
+    let bulk = state.bulk.clone();
+    let result = bulk
+        .run(move || {
+            import_export::import(
+                &state.db,
+                &state.key,
+                &state.limits,
+                &actor,
+                &file,
+                format,
+                params.override_existing,
+            )
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
