@@ -173,16 +173,27 @@ impl<'de> serde::de::Visitor<'de> for Collect<'_> {
                 dups: &mut *dups,
             })?;
             path.pop();
-            if map.contains_key(&key) {
-                dups.push(Duplicate {
-                    path: path.clone(),
-                    key,
-                });
-            } else {
-                map.insert(key, value);
-            }
+            keep_first(&mut map, path, dups, key, value);
         }
         Ok(Value::Object(map))
+    }
+}
+
+/// The first of duplicate keys is the one kept; a later one is recorded.
+fn keep_first(
+    map: &mut Map<String, Value>,
+    path: &[String],
+    dups: &mut Vec<Duplicate>,
+    key: String,
+    value: Value,
+) {
+    if map.contains_key(&key) {
+        dups.push(Duplicate {
+            path: path.to_vec(),
+            key,
+        });
+    } else {
+        map.insert(key, value);
     }
 }
 
@@ -195,14 +206,7 @@ fn convert(v: ast::Value<'_>, path: &mut Vec<String>, dups: &mut Vec<Duplicate>)
                 path.push(key.clone());
                 let value = convert(prop.value, path, dups);
                 path.pop();
-                if map.contains_key(&key) {
-                    dups.push(Duplicate {
-                        path: path.clone(),
-                        key,
-                    });
-                } else {
-                    map.insert(key, value);
-                }
+                keep_first(&mut map, path, dups, key, value);
             }
             Value::Object(map)
         }
