@@ -26,25 +26,29 @@ fn present(v: Option<&Value>) -> Option<&Value> {
     v.filter(|v| !v.is_null())
 }
 
-/// Maps the entry `raw` named `name`.
-pub fn map_entry(name: &str, raw: &Value) -> Mapped {
-    let Some(obj) = raw.as_object() else {
-        let found = match raw {
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::Object(_) => "an object",
-        };
-        return Mapped {
-            request: Err(format!(
-                "expected a server object (with 'command' or 'url'), found {found}"
-            )),
-            ignored: Vec::new(),
-        };
+/// Maps the entry `raw` named `name`, taking it: its values move into the
+/// request rather than being copied (a file of thousands of servers would
+/// otherwise be held twice).
+pub fn map_entry(name: &str, raw: Value) -> Mapped {
+    let mut fields: Map<String, Value> = match raw {
+        Value::Object(obj) => obj,
+        other => {
+            let found = match other {
+                Value::String(_) => "a string",
+                Value::Array(_) => "an array",
+                Value::Null => "null",
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::Object(_) => "an object",
+            };
+            return Mapped {
+                request: Err(format!(
+                    "expected a server object (with 'command' or 'url'), found {found}"
+                )),
+                ignored: Vec::new(),
+            };
+        }
     };
-    let mut fields: Map<String, Value> = obj.clone();
     let mut ignored = Vec::new();
 
     // `transport` (seen as a string or as an object holding the real fields)
@@ -211,7 +215,7 @@ mod tests {
     use serde_json::json;
 
     fn ok(v: Value) -> (CreateServer, Vec<String>) {
-        let m = map_entry("s", &v);
+        let m = map_entry("s", v);
         (m.request.expect("maps"), m.ignored)
     }
 
@@ -252,10 +256,7 @@ mod tests {
             json!({"command": "node", "args": ["a.js"], "env": {"K": "v"}})
         );
         assert_eq!(ig, vec!["settings".to_string()]);
-        let m = map_entry(
-            "e",
-            &json!({"source": "extension", "settings": {"key": ""}}),
-        );
+        let m = map_entry("e", json!({"source": "extension", "settings": {"key": ""}}));
         assert!(m.request.expect_err("no command").contains("Zed extension"));
     }
 
@@ -296,7 +297,7 @@ mod tests {
             (json!({"type": "ws", "url": "x"}), "'ws' is not one of"),
             (json!({"type": 3, "url": "x"}), "must be a string"),
         ] {
-            let e = map_entry("s", &v).request.expect_err("fails");
+            let e = map_entry("s", v).request.expect_err("fails");
             assert!(e.contains(needle), "{e}");
         }
     }

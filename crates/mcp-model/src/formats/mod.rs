@@ -230,7 +230,7 @@ fn server_json_file(top: &Map<String, Value>) -> ParsedFile {
     let mut ignored = Vec::new();
     for (name, value) in clients::read_server_json(top) {
         let request = value.and_then(|v| {
-            let mapped = entry::map_entry(&name, &v);
+            let mapped = entry::map_entry(&name, v);
             ignored.extend(mapped.ignored.into_iter().map(|field| IgnoredField {
                 name: name.clone(),
                 field,
@@ -246,24 +246,40 @@ fn server_json_file(top: &Map<String, Value>) -> ParsedFile {
     }
 }
 
-/// Where a file keeps (some of) its servers.
-struct ServerMap<'a> {
+/// Where a file keeps (some of) its servers: the keys that lead to the map
+/// (or array) from the top. The map is found while the file is borrowed,
+/// then taken out of it, so that each entry moves into its request rather
+/// than being copied (a file of thousands of servers would otherwise be
+/// held twice at once).
+struct ServerMap {
     path: Vec<String>,
-    items: Items<'a>,
 }
 
-enum Items<'a> {
-    Object(&'a Map<String, Value>),
-    Array(&'a [Value]),
-}
+impl ServerMap {
+    fn at(path: &[&str]) -> Self {
+        ServerMap {
+            path: path.iter().map(|k| (*k).to_string()).collect(),
+        }
+    }
 
-impl ServerMap<'_> {
     fn label(&self) -> String {
         if self.path.is_empty() {
             "the top level".to_string()
         } else {
             format!("'{}'", self.path.join("."))
         }
+    }
+
+    /// Takes the map out of `root`, leaving null in its place.
+    fn take(&self, root: &mut Value) -> Value {
+        let mut at = root;
+        for key in &self.path {
+            match at.get_mut(key) {
+                Some(v) => at = v,
+                None => return Value::Null,
+            }
+        }
+        std::mem::take(at)
     }
 }
 
@@ -282,7 +298,7 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
             other => Some(other),
         }
     };
-    let (root, dups) = match json {
+    let (mut root, dups) = match json {
         None => (codex_root(text)?, Vec::new()),
         Some(parsed) => parsed
             .map_err(|e| FileError(format!("the file is not valid JSON or JSONC: {e}")))?
@@ -304,14 +320,8 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
     for key in [MCP_SERVERS, SERVERS, CONTEXT_SERVERS, MCP_SERVERS_TOML] {
         match top.get(key) {
             None => {}
-            Some(Value::Object(o)) => maps.push(ServerMap {
-                path: vec![key.to_string()],
-                items: Items::Object(o),
-            }),
-            Some(Value::Array(a)) if key == SERVERS => maps.push(ServerMap {
-                path: vec![key.to_string()],
-                items: Items::Array(a),
-            }),
+            Some(Value::Object(_)) => maps.push(ServerMap::at(&[key])),
+            Some(Value::Array(_)) if key == SERVERS => maps.push(ServerMap::at(&[key])),
             Some(other) => {
                 return Err(FileError(format!(
                     "'{key}' must be an object mapping server names to their configs, found {}",
@@ -323,11 +333,8 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
     // `~/.claude.json` keeps each project's private servers under its path.
     if let Some(Value::Object(projects)) = top.get(PROJECTS) {
         for (dir, project) in projects {
-            if let Some(Value::Object(o)) = project.get(MCP_SERVERS) {
-                maps.push(ServerMap {
-                    path: vec![PROJECTS.into(), dir.clone(), MCP_SERVERS.into()],
-                    items: Items::Object(o),
-                });
+            if let Some(Value::Object(_)) = project.get(MCP_SERVERS) {
+                maps.push(ServerMap::at(&[PROJECTS, dir, MCP_SERVERS]));
             }
         }
     }
@@ -336,27 +343,14 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
     // (`allowed`, `excluded`), which are not servers.
     if let Some(Value::Object(mcp)) = top.get(MCP) {
         match mcp.get(SERVERS) {
-            Some(Value::Object(o)) => maps.push(ServerMap {
-                path: vec![MCP.into(), SERVERS.into()],
-                items: Items::Object(o),
-            }),
-            Some(Value::Array(a)) => maps.push(ServerMap {
-                path: vec![MCP.into(), SERVERS.into()],
-                items: Items::Array(a),
-            }),
-            _ if is_flat_map(mcp) => maps.push(ServerMap {
-                path: vec![MCP.into()],
-                items: Items::Object(mcp),
-            }),
+            Some(Value::Object(_) | Value::Array(_)) => maps.push(ServerMap::at(&[MCP, SERVERS])),
+            _ if is_flat_map(mcp) => maps.push(ServerMap::at(&[MCP])),
             _ => {}
         }
     }
     let wrapped = !maps.is_empty();
     if !wrapped && is_flat_map(top) {
-        maps.push(ServerMap {
-            path: Vec::new(),
-            items: Items::Object(top),
-        });
+        maps.push(ServerMap::at(&[]));
     }
     // Zed's, Gemini CLI's and Codex's files are general settings files: one
     // without servers holds none.
@@ -367,12 +361,8 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
     }
 
     let format = format.unwrap_or_else(|| detect(top, wrapped));
-    let mut entries = Vec::new();
-    let mut ignored = Vec::new();
-    let mut seen = HashSet::new();
-    for map in &maps {
-        read_map(map, &dups, &mut seen, &mut entries, &mut ignored);
-    }
+    // What needs the whole file is read first; the maps are taken after.
+    let mut misplaced = Vec::new();
     if wrapped {
         // Servers beside the wrapper are a common mistake; the client would
         // not load them, so neither do we, but we say so.
@@ -382,7 +372,7 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
             .collect();
         for (k, v) in top {
             if !used.contains(&k.as_str()) && looks_like_server(v) {
-                entries.push(Entry {
+                misplaced.push(Entry {
                     name: k.clone(),
                     request: Err(format!(
                         "is at the top level, outside {}: the client would not load it (move it inside to import it)",
@@ -392,20 +382,28 @@ pub fn parse(text: &str, format: Option<Format>) -> Result<ParsedFile, FileError
             }
         }
     }
-    for inputs in [
+    let inputs = [
         top.get("inputs"),
         top.get(MCP).and_then(|m| m.get("inputs")),
     ]
     .into_iter()
     .flatten()
-    {
-        if inputs.as_array().is_some_and(|a| !a.is_empty()) {
-            ignored.push(IgnoredField {
-                name: "*".into(),
-                field: "inputs".into(),
-            });
-        }
+    .filter(|inputs| inputs.as_array().is_some_and(|a| !a.is_empty()))
+    .map(|_| IgnoredField {
+        name: "*".into(),
+        field: "inputs".into(),
+    })
+    .collect::<Vec<_>>();
+
+    let mut entries = Vec::new();
+    let mut ignored = Vec::new();
+    let mut seen = HashSet::new();
+    for map in &maps {
+        let items = map.take(&mut root);
+        read_map(map, items, &dups, &mut seen, &mut entries, &mut ignored);
     }
+    entries.extend(misplaced);
+    ignored.extend(inputs);
     Ok(ParsedFile {
         format,
         entries,
@@ -478,24 +476,23 @@ fn detect(top: &Map<String, Value>, wrapped: bool) -> Format {
 }
 
 fn read_map(
-    map: &ServerMap<'_>,
+    map: &ServerMap,
+    items: Value,
     dups: &[jsonc::Duplicate],
     seen: &mut HashSet<String>,
     entries: &mut Vec<Entry>,
     ignored: &mut Vec<IgnoredField>,
 ) {
-    let items: Vec<(String, String, Result<&Value, String>)> = match map.items {
-        Items::Object(o) => o
-            .iter()
-            .map(|(k, v)| (k.clone(), k.clone(), Ok(v)))
-            .collect(),
-        Items::Array(a) => a
-            .iter()
+    let array = items.is_array();
+    let items: Vec<(String, String, Result<Value, String>)> = match items {
+        Value::Object(o) => o.into_iter().map(|(k, v)| (k.clone(), k, Ok(v))).collect(),
+        Value::Array(a) => a
+            .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                let named = v.get("name").and_then(Value::as_str);
+                let named = v.get("name").and_then(Value::as_str).map(str::to_string);
                 match named {
-                    Some(n) => (n.to_string(), i.to_string(), Ok(v)),
+                    Some(n) => (n, i.to_string(), Ok(v)),
                     None => (
                         format!("{}[{i}]", map.path.join(".")),
                         i.to_string(),
@@ -504,7 +501,9 @@ fn read_map(
                 }
             })
             .collect(),
+        _ => Vec::new(),
     };
+    entries.reserve(items.len());
     for (name, step, value) in items {
         // `"_comment": "..."`-style annotations among the servers.
         if (name.starts_with('$') || name.starts_with('_'))
@@ -554,15 +553,14 @@ fn read_map(
             });
             continue;
         }
-        let value = match (value, &map.items) {
-            (Value::Object(o), Items::Array(_)) => {
-                let mut o = o.clone();
+        let value = match value {
+            Value::Object(mut o) if array => {
                 o.remove("name");
                 Value::Object(o)
             }
-            (v, _) => v.clone(),
+            v => v,
         };
-        let mapped = entry::map_entry(&name, &value);
+        let mapped = entry::map_entry(&name, value);
         ignored.extend(mapped.ignored.into_iter().map(|field| IgnoredField {
             name: name.clone(),
             field,
