@@ -10,6 +10,7 @@ pub mod error;
 pub mod handlers;
 pub mod health;
 pub mod limits;
+pub mod malloc;
 pub mod openapi;
 pub mod redact;
 pub mod repository;

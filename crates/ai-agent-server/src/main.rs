@@ -172,6 +172,7 @@ enum TokenCommand {
 }
 
 fn main() -> ExitCode {
+    ai_agent_server::malloc::limit_arenas();
     let cli = Cli::parse();
     init_tracing();
     match run(cli) {
