@@ -21,10 +21,9 @@ pub fn arena_limit(env: impl Fn(&str) -> Option<String>, cores: usize) -> Option
 /// Sets the limit; called first in `main`, before any thread starts.
 pub fn limit_arenas() {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let Some(limit) = arena_limit(|k| std::env::var(k).ok(), cores) else {
-        return;
-    };
-    set(limit);
+    if let Some(limit) = arena_limit(|k| std::env::var(k).ok(), cores) {
+        set(limit);
+    }
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -33,17 +33,10 @@ pub fn map_entry(name: &str, raw: Value) -> Mapped {
     let mut fields: Map<String, Value> = match raw {
         Value::Object(obj) => obj,
         other => {
-            let found = match other {
-                Value::String(_) => "a string",
-                Value::Array(_) => "an array",
-                Value::Null => "null",
-                Value::Bool(_) => "a boolean",
-                Value::Number(_) => "a number",
-                Value::Object(_) => "an object",
-            };
             return Mapped {
                 request: Err(format!(
-                    "expected a server object (with 'command' or 'url'), found {found}"
+                    "expected a server object (with 'command' or 'url'), found {}",
+                    super::kind(&other)
                 )),
                 ignored: Vec::new(),
             };
