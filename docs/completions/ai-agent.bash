@@ -1561,7 +1561,7 @@ _ai__agent() {
             return 0
             ;;
         ai__agent__subcmd__mcp__subcmd__list)
-            opts="-o -h --type --health --global --own --sort --enabled --reveal --limit --after --api-url --token --cli-settings --output --help"
+            opts="-o -h --type --health --global --own --sort --enabled --reveal --limit --after --fresh --api-url --token --cli-settings --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

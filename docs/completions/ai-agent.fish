@@ -88,6 +88,7 @@ name\t'Lists as names, one per line; else as table'"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l global -d 'Only global servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l own -d 'Only your own servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l reveal -d 'Show the secret values of your own servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -l fresh -d 'Ask the server for a listing computed now, not the one it keeps until the data changes (a change made through another instance of a load-balanced server reaches it within milliseconds)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l type -d 'Only servers of this type (stdio, sse, http)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l health -d 'Only servers whose last check found this: healthy, unhealthy, needs_auth, unknown' -r -f -a "healthy\t''
@@ -111,6 +112,7 @@ name\t'Lists as names, one per line; else as table'"
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l global -d 'Only global servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l own -d 'Only your own servers'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l reveal -d 'Show the secret values of your own servers'
+complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -l fresh -d 'Ask the server for a listing computed now, not the one it keeps until the data changes (a change made through another instance of a load-balanced server reaches it within milliseconds)'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l name -l server-name -d 'Server name (defaults to the template\'s name with --from-template)' -r
 complete -c ai-agent -n "__fish_ai_agent_using_subcommand mcp; and __fish_seen_subcommand_from create" -l description -r

@@ -42,6 +42,9 @@ pub fn open(settings: &Settings) -> Result<AppState, StartupError> {
             max_servers_per_user: settings.max_servers_per_user,
         }),
         auth: Arc::new(crate::auth_cache::AuthCache::new(settings.auth_cache_ttl)),
+        listings: Arc::new(crate::listing_cache::ListingCache::new(
+            settings.list_cache_bytes,
+        )),
         bulk: crate::bulk::BulkWorker::start()?,
     })
 }
@@ -95,6 +98,7 @@ pub fn start(
 ) -> Result<Running, StartupError> {
     let max_body = settings.max_body_bytes;
     let import_limit = handlers::import_export::ImportLimit(settings.max_import_bytes);
+    state.db.listen_for_changes()?;
     tokio::spawn(crate::services::users::record_token_uses(state.clone()));
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {

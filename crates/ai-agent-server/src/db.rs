@@ -9,6 +9,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::changes::DataVersion;
 use crate::error::{AppError, StartupError};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -95,6 +96,10 @@ impl Manager {
     }
 
     fn connect_postgres(url: &str) -> Result<DbConnection, diesel::ConnectionError> {
+        Self::connect_pg(url).map(DbConnection::Pg)
+    }
+
+    fn connect_pg(url: &str) -> Result<diesel::PgConnection, diesel::ConnectionError> {
         // libpq waits for ever on an unreachable host unless told otherwise;
         // a request should learn of an outage within about two seconds.
         let url = if url.contains("connect_timeout=") {
@@ -104,7 +109,7 @@ impl Manager {
         } else {
             format!("{url}?connect_timeout=2")
         };
-        diesel::PgConnection::establish(&url).map(DbConnection::Pg)
+        diesel::PgConnection::establish(&url)
     }
 }
 
@@ -148,6 +153,8 @@ pub struct Database {
     write_lock: Option<Arc<Mutex<()>>>,
     /// When the readiness probe's write last succeeded.
     probed: Arc<Mutex<Option<std::time::Instant>>>,
+    /// The writes committed so far, which cached answers are checked against.
+    version: Arc<DataVersion>,
 }
 
 /// How long a successful readiness write is trusted.
@@ -198,6 +205,11 @@ impl Database {
             url: url.clone(),
             write_lock: (!url.is_postgres()).then(|| Arc::new(Mutex::new(()))),
             probed: Arc::default(),
+            version: if url.is_postgres() {
+                DataVersion::shared()
+            } else {
+                DataVersion::local()
+            },
         };
         db.probe_write().map_err(|e| {
             StartupError::Config(format!(
@@ -212,6 +224,25 @@ impl Database {
         &self.url
     }
 
+    /// The version of the data as this process knows it, `None` when it
+    /// cannot know (see [`crate::changes`]): what a cached answer must match.
+    pub fn version(&self) -> Option<u64> {
+        self.version.current()
+    }
+
+    /// On PostgreSQL, starts hearing the writes of other instances, so that
+    /// [`version`](Self::version) is known; a server calls this once.
+    pub(crate) fn listen_for_changes(&self) -> Result<(), StartupError> {
+        let DatabaseUrl::Postgres(url) = &self.url else {
+            return Ok(());
+        };
+        // Named, so that an operator can tell it in pg_stat_activity.
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let url = format!("{url}{sep}application_name=ai-agent-listen");
+        crate::changes::listen(&self.version, move || Manager::connect_pg(&url))
+            .map_err(|e| StartupError::Config(format!("cannot start the change listener: {e}")))
+    }
+
     /// A pooled connection. When none can be had, the driver's text (host,
     /// port, database name) goes to the log only: the answer is generic.
     pub(crate) fn conn(&self) -> Result<PooledConn, AppError> {
@@ -221,7 +252,9 @@ impl Database {
         })
     }
 
-    /// Runs `f` in one transaction that may write.
+    /// Runs `f` in one transaction that may write, and counts the write in
+    /// [`version`](Self::version) once committed (on PostgreSQL, other
+    /// instances hear of it through the `NOTIFY` it ends with).
     ///
     /// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the
     /// write lock up front (waiting for it under the busy timeout), so that a
@@ -241,9 +274,16 @@ impl Database {
         let mut conn = self.conn()?;
         let conn: &mut DbConnection = &mut conn;
         let result = match conn {
-            DbConnection::Pg(_) => conn.transaction(f),
+            DbConnection::Pg(_) => conn.transaction(|c| {
+                let value = f(c)?;
+                c.batch_execute(&self.version.notify_sql())?;
+                Ok(value)
+            }),
             DbConnection::Sqlite(_) => sqlite_immediate(conn, f),
         };
+        if result.is_ok() {
+            self.version.bump();
+        }
         // A write that failed for want of space or access makes readiness
         // probe again rather than trust its last success.
         if let Err(AppError::InsufficientStorage(_) | AppError::Unavailable(_)) = &result
@@ -257,13 +297,16 @@ impl Database {
     /// Like [`write`](Self::write), but gives up at once (`Ok(None)`) when
     /// another writer of this process holds the write lock: for best-effort
     /// bookkeeping, such as a token's last use, that must never make a
-    /// request wait behind an import.
+    /// request wait behind an import. Such bookkeeping is in no cached
+    /// answer, so it does not count as a change.
     pub fn try_write<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
     ) -> Result<Option<T>, AppError> {
         let Some(lock) = &self.write_lock else {
-            return self.write(f).map(Some);
+            let mut conn = self.conn()?;
+            let conn: &mut DbConnection = &mut conn;
+            return conn.transaction(f).map(Some);
         };
         let _guard = match lock.try_lock() {
             Ok(g) => g,

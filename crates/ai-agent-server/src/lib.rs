@@ -4,12 +4,14 @@
 pub mod app;
 pub mod auth_cache;
 pub mod bulk;
+pub mod changes;
 pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod handlers;
 pub mod health;
 pub mod limits;
+pub mod listing_cache;
 pub mod malloc;
 pub mod openapi;
 pub mod redact;

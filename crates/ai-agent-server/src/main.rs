@@ -58,6 +58,10 @@ struct ServeArgs {
     /// on every instance (0: ask on every request)
     #[arg(long, env = "AI_AGENT_AUTH_CACHE_SECS", default_value_t = 5)]
     auth_cache_secs: u64,
+    /// KiB of computed listings kept to answer the same listing again until
+    /// the data changes (0: compute every listing)
+    #[arg(long, env = "AI_AGENT_LIST_CACHE_KIB", default_value_t = 4096)]
+    list_cache_kib: usize,
     #[command(flatten)]
     health: HealthArgs,
 }
@@ -217,9 +221,11 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             rate_limit,
             max_servers_per_user,
             auth_cache_secs,
+            list_cache_kib,
             health,
         }) => {
             settings.auth_cache_ttl = std::time::Duration::from_secs(auth_cache_secs);
+            settings.list_cache_bytes = list_cache_kib.saturating_mul(1024);
             if let Some(w) = workers {
                 settings.workers = w.max(1);
             }

@@ -47,6 +47,8 @@ pub struct Settings {
     /// again: the bound on how late a revocation or `user disable` takes
     /// effect (zero: ask every time).
     pub auth_cache_ttl: std::time::Duration,
+    /// Bytes of computed listings kept (`listing_cache`); zero: none.
+    pub list_cache_bytes: usize,
 }
 
 impl Settings {
@@ -87,6 +89,7 @@ impl Settings {
             rate_limit_per_minute: None,
             max_servers_per_user: None,
             auth_cache_ttl: DEFAULT_AUTH_CACHE_TTL,
+            list_cache_bytes: crate::listing_cache::DEFAULT_BYTES,
         })
     }
 

@@ -10,6 +10,7 @@ use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::health::Checker;
 use crate::limits::Limits;
+use crate::listing_cache::ListingCache;
 
 /// What every request handler needs.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Tokens confirmed recently, and their uses not yet written.
     pub auth: Arc<AuthCache>,
+    /// Listings computed at the current data version.
+    pub listings: Arc<ListingCache>,
     /// The one thread imports run on.
     pub bulk: BulkWorker,
 }

@@ -49,6 +49,9 @@ pub struct ListParams {
     /// A listing's `next_cursor`.
     pub after: Option<String>,
     pub reveal: bool,
+    /// Ask for a listing computed now (`Cache-Control: no-cache`) rather
+    /// than the one the server computed at the current data version.
+    pub fresh: bool,
 }
 
 /// Options of `GET /mcp-servers/export`.
@@ -205,8 +208,11 @@ impl Client {
         if p.reveal {
             q.push(("reveal", "true".into()));
         }
-        self.json(self.request(Method::GET, &["mcp-servers"]).query(&q))
-            .await
+        let mut req = self.request(Method::GET, &["mcp-servers"]).query(&q);
+        if p.fresh {
+            req = req.header(reqwest::header::CACHE_CONTROL, "no-cache");
+        }
+        self.json(req).await
     }
 
     /// Every visible server, following pages.

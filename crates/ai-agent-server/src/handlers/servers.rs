@@ -1,4 +1,5 @@
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use mcp_model::ServerType;
 use mcp_model::api::{CreateServer, McpServer, ServerList, UpdateServer};
 use serde::Deserialize;
@@ -10,7 +11,8 @@ use crate::openapi::responses::{
     ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::services::Actor;
-use crate::services::servers::{self, ListQuery, ServerRef};
+use crate::services::listing::{self, ListQuery};
+use crate::services::servers::{self, ServerRef};
 use crate::state::AppState;
 
 /// Query string of the server listing; unknown parameters are refused, not ignored.
@@ -39,7 +41,13 @@ pub struct ListParams {
 
 /// The caller's servers plus the enabled global servers they do not shadow
 /// with one of their own of the same name.
-#[utoipa::path(operation_id = "list_servers", tag = "mcp-servers", params(ListParams),
+///
+/// A listing is computed once and answered again until the data changes
+/// (within this instance at once; through another instance over the same
+/// PostgreSQL within milliseconds). `Cache-Control: no-cache` asks for one
+/// computed now.
+#[utoipa::path(operation_id = "list_servers", tag = "mcp-servers", params(ListParams,
+        ("Cache-Control" = Option<String>, Header, description = "`no-cache`: compute the listing now rather than answer the one computed at the current data version")),
     responses((status = 200, body = ServerList), BadRequest, Unauthorized, Unprocessable, TooManyRequests,
         ServiceUnavailable))]
 #[get("/mcp-servers")]
@@ -47,6 +55,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<ListParams>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let p = q.into_inner();
     let query = ListQuery {
@@ -57,8 +66,25 @@ pub async fn list(
         after: p.after,
         reveal: p.reveal,
     };
-    let list = blocking(move || servers::list(&state.db, &state.key, &actor, query)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    let cached = (!no_cache(&req))
+        .then(|| listing::cached(&state.listings, &state.db, &actor, &query))
+        .flatten();
+    let body = match cached {
+        Some(body) => body,
+        None => listing::compute(&state, actor, query).await?,
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(ContentType::json())
+        .body(body))
+}
+
+/// Whether the request asks for an answer computed now (`Cache-Control: no-cache`).
+fn no_cache(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::CACHE_CONTROL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|d| d.trim().eq_ignore_ascii_case("no-cache"))
 }
 
 /// Registers a server; the name must be new among the caller's servers.

@@ -6,6 +6,7 @@ mod cursor;
 pub mod health;
 pub mod import_export;
 pub mod keys;
+pub mod listing;
 pub mod maintenance;
 pub mod servers;
 pub mod tools;

@@ -1,7 +1,7 @@
 //! MCP server registrations: visibility, ownership, validation, secrets and audit.
 
 use mcp_model::api::{
-    CheckOptions, CreateServer, HealthStatus, McpServer, ServerList, ToolsStatus, UpdateServer,
+    CheckOptions, CreateServer, HealthStatus, McpServer, ToolsStatus, UpdateServer,
 };
 use mcp_model::config::{infer_server_type, normalize};
 use mcp_model::name::validate_name;
@@ -16,7 +16,7 @@ use crate::crypto::SecretKey;
 use crate::db::{Database, DbConnection};
 use crate::error::AppError;
 use crate::limits::Limits;
-use crate::repository::servers::{ListFilter, ServerChanges, ServerRow};
+use crate::repository::servers::{ServerChanges, ServerRow};
 use crate::repository::{self};
 
 /// How a request names a server: by id, or by name among those the caller sees.
@@ -132,7 +132,7 @@ fn check_json(o: &CheckOptions) -> Result<String, AppError> {
 }
 
 /// Whether `actor` may see the real secret values of `row`: only its owner.
-fn may_reveal(actor: &Actor, row: &ServerRow) -> bool {
+pub(super) fn may_reveal(actor: &Actor, row: &ServerRow) -> bool {
     row.user_id == actor.id_str()
 }
 
@@ -291,70 +291,6 @@ pub(crate) fn get(
     let row = db.read(|conn| find_visible(conn, actor, server))?;
     let reveal = reveal && may_reveal(actor, &row);
     to_api(key, row, reveal)
-}
-
-/// A listing as a handler asks for it: typed filters, an unchecked page.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ListQuery {
-    pub server_type: Option<ServerType>,
-    pub is_enabled: Option<bool>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-    /// A listing's `next_cursor`: the page after it.
-    pub after: Option<String>,
-    pub reveal: bool,
-}
-
-pub(crate) fn list(
-    db: &Database,
-    key: &SecretKey,
-    actor: &Actor,
-    q: ListQuery,
-) -> Result<ServerList, AppError> {
-    let super::Page { limit, offset } = super::Page::new(q.limit, q.offset)?;
-    let after = match &q.after {
-        Some(_) if offset > 0 => {
-            return Err(mcp_model::ValidationError::new(
-                "after",
-                "cannot be combined with offset: give one or the other",
-            )
-            .into());
-        }
-        Some(c) => Some(super::cursor::decode(c)?),
-        None => None,
-    };
-    let me = actor.id_str();
-    let filter = ListFilter {
-        server_type: q.server_type.map(Into::into),
-        is_enabled: q.is_enabled,
-    };
-    let (rows, more, total) = db.read(|conn| {
-        Ok(repository::visible::list_visible(
-            conn,
-            &me,
-            &filter,
-            (limit, offset),
-            after.as_ref(),
-        )?)
-    })?;
-    let next_cursor = rows
-        .last()
-        .filter(|_| more)
-        .map(|r| super::cursor::encode(r.created_at, &r.id));
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let reveal = q.reveal && may_reveal(actor, &r);
-            to_api(key, r, reveal)
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(ServerList {
-        items,
-        total,
-        limit,
-        offset,
-        next_cursor,
-    })
 }
 
 /// Finds a server the caller may change: only its owner, not even an admin

@@ -7,6 +7,7 @@
 mod support;
 
 mod auth;
+mod cache;
 mod check_options;
 mod concurrency;
 mod contract;

@@ -276,6 +276,11 @@ pub(crate) struct ListArgs {
     /// The page after the one that printed this cursor
     #[arg(long, value_name = "CURSOR")]
     pub after: Option<String>,
+    /// Ask the server for a listing computed now, not the one it keeps until
+    /// the data changes (a change made through another instance of a
+    /// load-balanced server reaches it within milliseconds)
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

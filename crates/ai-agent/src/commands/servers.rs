@@ -26,6 +26,7 @@ pub async fn list(ctx: &Ctx, a: &ListArgs) -> CliResult {
         offset: None,
         after: a.after.clone(),
         reveal: a.reveal,
+        fresh: a.fresh,
     };
     let mut list = if a.limit.is_some() || a.after.is_some() {
         client.list_servers(&p).await?
