@@ -121,11 +121,17 @@ fn main() -> ExitCode {
         eprintln!("mcp-fixture: exiting with code {code} as asked");
         return ExitCode::from(code);
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    // A stdio server answers one client in turn: one thread starts sooner
+    // and answers without hand-offs between threads.
+    let mut builder = match opts.transport {
+        Transport::Stdio => tokio::runtime::Builder::new_current_thread(),
+        Transport::Http | Transport::Sse => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(2);
+            b
+        }
+    };
+    let rt = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("mcp-fixture: cannot start the runtime: {e}");

@@ -78,11 +78,26 @@ pub(crate) async fn check(
     )
     .await;
 
+    // `None`: the check's whole time ran out.
+    let failed = match result {
+        Ok(Ok(findings)) => {
+            // Healthy: nothing more is needed of the process. The guard
+            // kills its group as it drops and reaps it in the background,
+            // so the answer does not wait for the exit.
+            writer.abort();
+            reader.abort();
+            stderr_task.abort();
+            drop(guard);
+            return Ok(findings);
+        }
+        Ok(Err(e)) => Some(e),
+        Err(_) => None,
+    };
     // Did the server end on its own? Give a dying one a moment to be seen.
     let mut exited: Option<ExitStatus> = None;
     if let Some(child) = guard.child_mut() {
         exited = child.try_wait().ok().flatten();
-        if exited.is_none() && matches!(result, Ok(Err(_))) {
+        if exited.is_none() && failed.is_some() {
             exited = tokio::time::timeout(Duration::from_millis(500), child.wait())
                 .await
                 .ok()
@@ -96,33 +111,30 @@ pub(crate) async fn check(
     let stderr_tail = tail.text();
     let fault = fault.lock().ok().and_then(|mut f| f.take());
 
-    match result {
-        Ok(Ok(findings)) => Ok(findings),
-        Err(_) => Err(Failure {
+    let Some(e) = failed else {
+        return Err(Failure {
             stderr_tail,
             ..plan.timeouts.overall_timed_out(phase)
-        }),
-        Ok(Err(e)) => {
-            // A JSON-RPC error is the cause even if the server then exited
-            // (as it does when we close its stdin).
-            let answered = matches!(
-                e,
-                ConvError::Tools(rmcp::ServiceError::McpError(_), _) | ConvError::Failed(_)
-            );
-            let mut f = conv_failure(e);
-            if let Some(msg) = fault {
-                f.error = msg;
-            } else if let Some(status) = exited.filter(|_| !answered) {
-                f.error = format!(
-                    "the server exited with {} during {}",
-                    describe_exit(status),
-                    f.phase
-                );
-            }
-            f.stderr_tail = stderr_tail;
-            Err(f)
-        }
+        });
+    };
+    // A JSON-RPC error is the cause even if the server then exited (as it
+    // does when we close its stdin).
+    let answered = matches!(
+        e,
+        ConvError::Tools(rmcp::ServiceError::McpError(_), _) | ConvError::Failed(_)
+    );
+    let mut f = conv_failure(e);
+    if let Some(msg) = fault {
+        f.error = msg;
+    } else if let Some(status) = exited.filter(|_| !answered) {
+        f.error = format!(
+            "the server exited with {} during {}",
+            describe_exit(status),
+            f.phase
+        );
     }
+    f.stderr_tail = stderr_tail;
+    Err(f)
 }
 
 fn spawn_failure(command: &str, e: &std::io::Error) -> Failure {

@@ -12,6 +12,7 @@ use mcp_model::api::{HealthCheckResult, HealthReport};
 
 use super::servers::{ServerRef, check_options, find_visible, row_config};
 use super::{Actor, audit, off_thread, parse_uuid, tools, utc};
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::health::NotRun;
 use crate::repository::health::CheckResult;
@@ -38,16 +39,21 @@ pub async fn check(
     }
     let db = state.db.clone();
     let caller = actor.id_str();
-    let row = off_thread(move || db.read(|conn| find_visible(conn, &actor, &server))).await?;
-    check_row(state, &caller, row, timeout_secs).await
+    // The server and its owner's role in one trip to the database.
+    let (row, owner_is_admin) = off_thread(move || {
+        db.read(|conn| {
+            let row = find_visible(conn, &actor, &server)?;
+            let admin = owner_is_admin(conn, &row)?;
+            Ok((row, admin))
+        })
+    })
+    .await?;
+    check_row(state, &caller, row, owner_is_admin, timeout_secs).await
 }
 
 /// Whether the server's owner is an admin, for the stdio policy.
-async fn owner_is_admin(state: &AppState, row: &ServerRow) -> Result<bool, AppError> {
-    let db = state.db.clone();
-    let owner = row.user_id.clone();
-    let user = off_thread(move || db.read(|conn| Ok(repository::users::find_by_id(conn, &owner)?)))
-        .await?;
+fn owner_is_admin(conn: &mut DbConnection, row: &ServerRow) -> Result<bool, AppError> {
+    let user = repository::users::find_by_id(conn, &row.user_id)?;
     Ok(user.is_some_and(|u| u.role.0 == mcp_model::api::Role::Admin))
 }
 
@@ -57,6 +63,7 @@ pub async fn check_row(
     state: &AppState,
     caller: &str,
     row: ServerRow,
+    owner_is_admin: bool,
     timeout_secs: Option<u64>,
 ) -> Result<HealthCheckResult, AppError> {
     let mut plan = state
@@ -67,7 +74,6 @@ pub async fn check_row(
         plan.call_tool_pin = tools::approved_tool(&row, &call.name)?;
     }
     let config = row_config(&state.key, &row, true)?;
-    let owner_is_admin = owner_is_admin(state, &row).await?;
     let server_type = row.server_type.0;
     let report = state
         .health
@@ -136,7 +142,7 @@ pub async fn check_row(
 /// with a fresh nonce on every config change), not deleted, its tools not
 /// approved since, and no other check stored since (a slower one must not
 /// replace a later verdict).
-fn still_current(conn: &mut crate::db::DbConnection, read: &ServerRow) -> Result<bool, AppError> {
+fn still_current(conn: &mut DbConnection, read: &ServerRow) -> Result<bool, AppError> {
     let Some(now) = repository::servers::find_by_id_for_update(conn, &read.id)? else {
         return Ok(false);
     };
@@ -194,11 +200,10 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         let Ok(config) = row_config(&state.key, &row, true) else {
             continue;
         };
-        if state
-            .health
-            .precheck(&config, owner_is_admin(state, &row).await?)
-            .is_err()
-        {
+        let db = state.db.clone();
+        let owned = row.clone();
+        let admin = off_thread(move || db.read(|conn| owner_is_admin(conn, &owned))).await?;
+        if state.health.precheck(&config, admin).is_err() {
             continue;
         }
         let db = state.db.clone();
@@ -218,7 +223,7 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         })
         .await?;
         if won {
-            claimed.push(row);
+            claimed.push((row, admin));
         }
     }
     let n = claimed.len();
@@ -226,10 +231,10 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
     // slots stay free for on-demand checks.
     let concurrency = state.health.per_user_cap();
     futures_util::stream::iter(claimed)
-        .for_each_concurrent(concurrency, |row| async move {
+        .for_each_concurrent(concurrency, |(row, admin)| async move {
             let id = row.id.clone();
             // One caller for every background check: they share their slots.
-            if let Err(e) = check_row(state, BACKGROUND, row, None).await {
+            if let Err(e) = check_row(state, BACKGROUND, row, admin, None).await {
                 tracing::warn!(server = %id, error = %e, "background health check failed to run");
             }
         })
