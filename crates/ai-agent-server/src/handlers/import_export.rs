@@ -166,7 +166,7 @@ pub async fn import(
     let bulk = state.bulk.clone();
     let result = bulk
         .run(move || {
-            import_export::import(
+            crate::services::import::import(
                 &state.db,
                 &state.key,
                 &state.limits,

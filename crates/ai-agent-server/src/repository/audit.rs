@@ -6,7 +6,7 @@ use crate::schema::audit_logs;
 
 /// One audit entry as stored; rows are only ever inserted, never changed.
 #[derive(Debug, Clone, Queryable, Insertable)]
-#[diesel(table_name = audit_logs)]
+#[diesel(table_name = audit_logs, treat_none_as_default_value = false)]
 pub struct AuditRow {
     pub id: String,
     pub user_id: String,
@@ -53,15 +53,24 @@ pub fn list(
 }
 
 /// Inserts many entries with one multi-row statement per chunk.
+/// Many entries at once, as [`servers::insert_many`](super::servers::insert_many)
+/// does rows: one `COPY` on PostgreSQL, chunked inserts (7 parameters a
+/// row) on SQLite.
 pub fn insert_many(conn: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()> {
-    // 7 parameters a row; MultiConnection cannot express a multi-row insert,
-    // so each backend does its own.
-    for chunk in rows.chunks(1000) {
-        let insert = diesel::insert_into(audit_logs::table).values(chunk);
-        match conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Pg(c) => insert.execute(c)?,
-        };
+    match conn {
+        DbConnection::Pg(c) if !rows.is_empty() => {
+            diesel::copy_from(audit_logs::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
+        DbConnection::Pg(_) => {}
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(1000) {
+                diesel::insert_into(audit_logs::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }

@@ -122,15 +122,25 @@ pub(crate) fn insert(conn: &mut DbConnection, row: &ServerRow) -> QueryResult<()
         .map(drop)
 }
 
+/// Many rows at once: on PostgreSQL one `COPY` (binary), on SQLite
+/// multi-row inserts, in chunks because bound parameters per statement are
+/// limited (32766). MultiConnection can express neither, so each backend
+/// does its own.
 pub(crate) fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryResult<()> {
-    // Bound parameters per statement are limited (SQLite: 32766), so insert in chunks.
-    // MultiConnection cannot express a multi-row insert, so each backend does its own.
-    for chunk in rows.chunks(500) {
-        let insert = diesel::insert_into(mcp_servers::table).values(chunk);
-        match conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Pg(c) => insert.execute(c)?,
-        };
+    match conn {
+        DbConnection::Pg(c) if !rows.is_empty() => {
+            diesel::copy_from(mcp_servers::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
+        DbConnection::Pg(_) => {}
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(500) {
+                diesel::insert_into(mcp_servers::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
@@ -222,12 +232,23 @@ pub(crate) fn soft_delete(
 
 /// The ids and names of a user's live servers, to tell in one query which
 /// servers of an import already exist.
-pub fn own_names(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<(String, String)>> {
-    mcp_servers::table
+/// The ids and names of a user's live servers. With `lock`, on PostgreSQL
+/// the rows stay locked, in id order, until the transaction ends: writers
+/// that lock them all first (imports replacing servers, a chunk at a time)
+/// cannot deadlock each other.
+pub fn own_names(
+    conn: &mut DbConnection,
+    user_id: &str,
+    lock: bool,
+) -> QueryResult<Vec<(String, String)>> {
+    let q = mcp_servers::table
         .filter(mcp_servers::user_id.eq(user_id))
         .filter(mcp_servers::deleted_at.is_null())
-        .select((mcp_servers::id, mcp_servers::name))
-        .load(conn)
+        .select((mcp_servers::id, mcp_servers::name));
+    match conn {
+        DbConnection::Pg(pg) if lock => q.order(mcp_servers::id.asc()).for_update().load(pg),
+        _ => q.load(conn),
+    }
 }
 
 /// How many live servers a user owns, for the per-user limit.

@@ -1,181 +1,20 @@
-//! Importing MCP client config files and exporting servers as one, and the
-//! built-in templates.
-//!
-//! An import is one transaction: every server of the file is stored, or
-//! (when the database fails) none is. Servers that break a rule are not a
-//! failure of the import: they are reported by name, and the rest go in.
-//! Statements are batched so that a file of thousands of servers takes a
-//! handful of round trips, not thousands.
+//! Exporting servers as an MCP client's config file, and the built-in
+//! templates. (Importing is [`super::import`].)
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use mcp_model::api::{
-    ExportLeftOut, ExportList, ImportError, ImportResult, Template, TemplateList, ToolsStatus,
-};
+use mcp_model::api::{ExportLeftOut, ExportList, Template, TemplateList, ToolsStatus};
 use mcp_model::formats::client::placeholder;
 use mcp_model::formats::{self, ExportServer, Format};
 use mcp_model::{ServerConfig, templates};
-use serde_json::json;
-use uuid::Uuid;
 
 use super::Actor;
-use super::servers::{NewServer, new_row, row_config, seal_config, validate_create};
+use super::servers::row_config;
 use crate::crypto::SecretKey;
 use crate::db::Database;
 use crate::error::AppError;
-use crate::limits::Limits;
-use crate::repository::audit::AuditRow;
-use crate::repository::servers::{ServerOverride, ServerRow};
+use crate::repository::servers::ServerRow;
 use crate::repository::{self};
-
-/// The audit action of each imported server.
-pub const IMPORT_ACTION: &str = "mcp_server_import";
-
-fn summary(imported: usize, skipped: usize, errors: usize) -> String {
-    format!("Imported {imported}, skipped {skipped}, errors {errors}")
-}
-
-/// Imports the servers of a client config file into the caller's account.
-/// Existing servers of the same name are skipped, or with `override_existing`
-/// replaced (config, type, enabled state; the description only when the file
-/// gives one), keeping their id.
-pub fn import(
-    db: &Database,
-    key: &SecretKey,
-    limits: &Limits,
-    actor: &Actor,
-    file: &[u8],
-    format: Option<Format>,
-    override_existing: bool,
-) -> Result<ImportResult, AppError> {
-    let text = std::str::from_utf8(file).map_err(|e| {
-        AppError::BadRequest(format!(
-            "cannot import: the file is not UTF-8 text (invalid byte at offset {})",
-            e.valid_up_to()
-        ))
-    })?;
-    let parsed = formats::parse(text, format)
-        .map_err(|e| AppError::BadRequest(format!("cannot import: {e}")))?;
-
-    let mut errors = Vec::new();
-    // Sized up front: grown by doubling, a 10,000-server file's rows would
-    // be copied over and over into a buffer of 16,384.
-    let mut valid: Vec<(NewServer, ServerRow)> = Vec::with_capacity(parsed.entries.len());
-    let file_format = parsed.format;
-    for entry in parsed.entries {
-        let checked = entry
-            .request
-            .map_err(AppError::BadRequest)
-            .and_then(|mut req| {
-                let from_file = req.description.is_some();
-                if !from_file {
-                    req.description = Some(format!(
-                        "Imported from {} config",
-                        file_format.descriptor().display
-                    ));
-                }
-                let mut new = validate_create(actor, req)?;
-                // Sealed now, outside the transaction, under a fresh id; an
-                // override re-seals under the existing id.
-                let row = new_row(key, actor, &new)?;
-                // An override keeps the stored description unless the file has one.
-                if !from_file {
-                    new.description = None;
-                }
-                Ok((new, row))
-            });
-        match checked {
-            Ok(v) => valid.push(v),
-            Err(e) => errors.push(ImportError {
-                name: entry.name,
-                detail: e.to_string(),
-            }),
-        }
-    }
-
-    let (imported, skipped) = db.write(|conn| {
-        let existing: HashMap<String, String> =
-            repository::servers::own_names(conn, &actor.id_str())?
-                .into_iter()
-                .map(|(id, name)| (name, id))
-                .collect();
-        let now = repository::now();
-        let mut imported = Vec::new();
-        let mut skipped = Vec::new();
-        let mut inserts = Vec::new();
-        let mut overrides = Vec::new();
-        let mut audit = Vec::new();
-        for (new, row) in valid {
-            let overridden = match existing.get(&new.name) {
-                Some(_) if !override_existing => {
-                    skipped.push(new.name);
-                    continue;
-                }
-                Some(id) => {
-                    let (config, secrets) = seal_config(key, id, &new.config)?;
-                    overrides.push(ServerOverride {
-                        id: id.clone(),
-                        server_type: row.server_type,
-                        config,
-                        secrets,
-                        is_enabled: new.is_enabled,
-                        description: new.description.clone(),
-                        updated_at: now,
-                    });
-                    Some(id.clone())
-                }
-                None => None,
-            };
-            audit.push(AuditRow {
-                id: Uuid::now_v7().to_string(),
-                user_id: actor.id_str(),
-                action: IMPORT_ACTION.to_string(),
-                resource_type: "mcp_server".to_string(),
-                resource_id: overridden.clone().unwrap_or_else(|| row.id.clone()),
-                details: json!({
-                    "name": new.name,
-                    "server_type": row.server_type.0,
-                    "overridden": overridden.is_some(),
-                })
-                .to_string(),
-                created_at: now,
-            });
-            imported.push(new.name);
-            if overridden.is_none() {
-                inserts.push(row);
-            }
-        }
-        limits.check_servers(existing.len() as u64, inserts.len() as u64)?;
-        repository::servers::insert_many(conn, &inserts).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => AppError::Conflict(
-                "a server of the same name was created while importing; please retry".into(),
-            ),
-            other => other.into(),
-        })?;
-        // Rows locked in one order by every import cannot deadlock each other.
-        overrides.sort_by(|a, b| a.id.cmp(&b.id));
-        let updated = repository::servers::update_many(conn, &overrides)?;
-        if updated != overrides.len() {
-            return Err(AppError::Conflict(
-                "a server was deleted while importing; please retry".into(),
-            ));
-        }
-        repository::audit::insert_many(conn, &audit)?;
-        Ok((imported, skipped))
-    })?;
-
-    Ok(ImportResult {
-        format: parsed.format.as_str().to_string(),
-        summary: summary(imported.len(), skipped.len(), errors.len()),
-        imported,
-        skipped,
-        errors,
-        ignored: parsed.ignored,
-    })
-}
 
 /// An export: the file's text, the `server.KEY` secrets it withholds, and
 /// the servers the client cannot take, with why.

@@ -4,6 +4,7 @@
 pub mod audit;
 mod cursor;
 pub mod health;
+pub mod import;
 pub mod import_export;
 pub mod keys;
 pub mod listing;
