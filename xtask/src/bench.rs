@@ -4,9 +4,10 @@
 //! targets of issue #11 as ratios measured in the same run. Record the
 //! output in docs/benchmarks.md with the machine, date and commit.
 
+mod checks;
 mod wrk;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -257,6 +258,31 @@ fn target(what: &str, got: f64, want: f64, at_least: bool) {
     );
 }
 
+/// Runs of each fixed-cost load, interleaved with the others'; each figure
+/// is the best of its runs. On a small VM the same load runs up to five
+/// times slower when the scheduler places the client's and the server's
+/// threads on different cores (each wake-up then crosses cores), which it
+/// does in most runs but not all: the best run is the one that does not.
+const ROUNDS: usize = 5;
+
+/// Runs each load `ROUNDS` times, interleaved, and keeps each one's best.
+fn best_runs(
+    base: &str,
+    loads: &[(&'static str, Load<'_>, &str, u32)],
+    secs: u32,
+) -> Result<Vec<wrk::Figures>> {
+    let mut runs: Vec<Vec<wrk::Figures>> = vec![Vec::new(); loads.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, load, token, c)) in loads.iter().enumerate() {
+            runs[i].push(wrk::run(base, token, load, *c, secs)?);
+        }
+    }
+    Ok(runs
+        .into_iter()
+        .filter_map(|r| r.into_iter().max_by(|a, b| a.rps.total_cmp(&b.rps)))
+        .collect())
+}
+
 async fn bench_backend(
     label: &str,
     db: &str,
@@ -287,17 +313,21 @@ async fn bench_backend(
     let mut figures = std::collections::HashMap::new();
     let list50 = "/api/v1/mcp-servers?limit=50";
     let get1 = "/api/v1/mcp-servers/server-00007";
-    for (what, load, token) in [
-        ("GET /healthz", Load::Get("/healthz"), &lister),
-        ("GET /api/v1/me", Load::Get("/api/v1/me"), &lister),
-        ("list (50)", Load::Get(list50), &lister),
-        ("get one", Load::Get(get1), &lister),
+    let mut loads = Vec::new();
+    for (what, load) in [
+        ("GET /healthz", Load::Get("/healthz")),
+        ("GET /api/v1/me", Load::Get("/api/v1/me")),
+        ("list (50)", Load::Get(list50)),
+        ("list (50), computed", Load::GetFresh(list50)),
+        ("get one", Load::Get(get1)),
     ] {
         for c in [2, 32] {
-            let f = wrk::run(&base, token, &load, c, secs)?;
-            row(what, c, &f);
-            figures.insert((what, c), f);
+            loads.push((what, load.clone(), lister.as_str(), c));
         }
+    }
+    for ((what, _, _, c), f) in loads.iter().zip(best_runs(&base, &loads, secs)?) {
+        row(what, *c, &f);
+        figures.insert((*what, *c), f);
     }
     let create = r#"{"name": "NAME", "config": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"], "env": {"API_KEY": "secret"}}}"#;
     as_bench
@@ -337,9 +367,19 @@ async fn bench_backend(
         batch += 1;
     }
     settle(db)?;
-    let big = wrk::run(&base, &lister, &Load::Get(list50), 2, secs)?;
-    row(&format!("list (50) among {rows} rows"), 2, &big);
-    let small = figures[&("list (50)", 2)];
+    let big_loads = [
+        ("list (50)", Load::Get(list50), lister.as_str(), 2),
+        (
+            "list (50), computed",
+            Load::GetFresh(list50),
+            lister.as_str(),
+            2,
+        ),
+    ];
+    let big = best_runs(&base, &big_loads, secs)?;
+    for ((what, _, _, c), f) in big_loads.iter().zip(&big) {
+        row(&format!("{what} among {rows} rows"), *c, f);
+    }
 
     // The CLI against curl, the same request, one process each time.
     let runs = 20;
@@ -358,43 +398,7 @@ async fn bench_backend(
             .output()
     })?;
 
-    // Health checks of the fixture over stdio, and its bare handshake.
-    let fixture = release_bin("mcp-fixture");
-    let servers: serde_json::Map<String, serde_json::Value> = (0..50)
-        .map(|i| {
-            (
-                format!("fixture-{i:02}"),
-                json!({"command": fixture.to_string_lossy(), "args": ["--transport", "stdio"]}),
-            )
-        })
-        .collect();
-    as_bench
-        .import(
-            json!({"mcpServers": servers}).to_string().into_bytes(),
-            None,
-            false,
-        )
-        .await?;
-    let mut one = Duration::ZERO;
-    for _ in 0..10 {
-        let t = Instant::now();
-        let r = as_bench.health_check("fixture-00").await?;
-        one += t.elapsed();
-        if r.report.status != mcp_model::api::HealthStatus::Healthy {
-            bail!("the fixture's check was not healthy: {r:?}");
-        }
-    }
-    let one = one / 10;
-    let bare = bare_handshake(&fixture, 10)?;
-    let t = Instant::now();
-    let checks = (0..50).map(|i| {
-        let c = as_bench.clone();
-        async move { c.health_check(&format!("fixture-{i:02}")).await }
-    });
-    for r in futures_join(checks).await {
-        r?;
-    }
-    let fifty = t.elapsed();
+    let checks = checks::measure(&as_bench, &release_bin("mcp-fixture"), server.child.id()).await?;
     let rss_mb = peak_rss_mb(server.child.id())?;
 
     println!();
@@ -413,13 +417,29 @@ async fn bench_backend(
     );
     println!(
         "| stdio health check of the fixture / its bare start and handshake | {:.1} ms / {:.1} ms |",
-        ms(one),
-        ms(bare)
+        ms(checks.one),
+        ms(checks.bare)
     );
     println!(
         "| 50 health checks at once / one | {:.1} ms / {:.1} ms |",
-        ms(fifty),
-        ms(one)
+        ms(checks.fifty),
+        ms(checks.one)
+    );
+    let (server_cpu, children_cpu) = checks.fifty_cpu;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let floor = (server_cpu + children_cpu) / u32::try_from(cores).unwrap_or(1);
+    println!(
+        "| CPU of those 50: the server's / their processes' (so no schedule on {cores} cores ends before) | {:.0} ms / {:.0} ms ({:.0} ms, {:.1}× one) |",
+        ms(server_cpu),
+        ms(children_cpu),
+        ms(floor),
+        floor.as_secs_f64() / checks.one.as_secs_f64()
+    );
+    println!(
+        "| 50 checks at once / one, of servers taking {} ms to start | {:.1} ms / {:.1} ms |",
+        checks::SLOW_START.as_millis(),
+        ms(checks.slow_fifty),
+        ms(checks.slow_one)
     );
     println!("| server peak RSS | {rss_mb:.1} MB |");
     println!();
@@ -438,8 +458,14 @@ async fn bench_backend(
         true,
     );
     target(
-        &format!("list at {rows} rows / at 1,050 rows"),
-        big.rps / small.rps,
+        &format!("list computed at {rows} rows / at 1,050 rows"),
+        big[1].rps / rps(("list (50), computed", 2)),
+        0.8,
+        true,
+    );
+    target(
+        &format!("list answered at {rows} rows / at 1,050 rows"),
+        big[0].rps / rps(("list (50)", 2)),
         0.8,
         true,
     );
@@ -460,13 +486,22 @@ async fn bench_backend(
     );
     target(
         "stdio check / bare handshake",
-        one.as_secs_f64() / bare.as_secs_f64(),
+        checks.one.as_secs_f64() / checks.bare.as_secs_f64(),
         1.1,
         false,
     );
     target(
         "50 parallel checks / one",
-        fifty.as_secs_f64() / one.as_secs_f64(),
+        checks.fifty.as_secs_f64() / checks.one.as_secs_f64(),
+        3.0,
+        false,
+    );
+    target(
+        &format!(
+            "50 parallel checks / one, servers taking {} ms to start",
+            checks::SLOW_START.as_millis()
+        ),
+        checks.slow_fifty.as_secs_f64() / checks.slow_one.as_secs_f64(),
         3.0,
         false,
     );
@@ -492,43 +527,6 @@ fn time_runs(
         }
     }
     Ok(t.elapsed() / runs)
-}
-
-/// The mean time to start the fixture and have its answer to `initialize`.
-fn bare_handshake(fixture: &std::path::Path, runs: u32) -> Result<Duration> {
-    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"0"}}}"#;
-    let t = Instant::now();
-    for _ in 0..runs {
-        let mut child: Child = Command::new(fixture)
-            .args(["--transport", "stdio"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        writeln!(child.stdin.as_mut().context("stdin")?, "{init}")?;
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
-        if !line.contains("\"result\"") {
-            bail!("the fixture did not answer initialize: {line}");
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    Ok(t.elapsed() / runs)
-}
-
-/// All futures at once, their results in order.
-async fn futures_join<T: Send + 'static>(
-    futs: impl Iterator<Item = impl std::future::Future<Output = T> + Send + 'static>,
-) -> Vec<T> {
-    let handles: Vec<_> = futs.map(tokio::spawn).collect();
-    let mut out = Vec::new();
-    for h in handles {
-        if let Ok(v) = h.await {
-            out.push(v);
-        }
-    }
-    out
 }
 
 /// The process's peak resident set (`VmHWM`), in MB.

@@ -38,6 +38,8 @@ pub fn ensure() -> Result<()> {
 #[derive(Debug, Clone)]
 pub enum Load<'a> {
     Get(&'a str),
+    /// A GET that asks for an answer computed now (`Cache-Control: no-cache`).
+    GetFresh(&'a str),
     /// POST of `body`, in which `NAME` is replaced by a fresh name each time.
     PostUnique(&'a str, &'a str),
     Patch(&'a str, &'a str),
@@ -53,6 +55,9 @@ fn script(load: &Load<'_>, token: &str) -> String {
     );
     match load {
         Load::Get(path) => format!("{auth}wrk.path = \"{path}\"\n"),
+        Load::GetFresh(path) => {
+            format!("{auth}wrk.headers[\"Cache-Control\"] = \"no-cache\"\nwrk.path = \"{path}\"\n")
+        }
         Load::Patch(path, body) => {
             format!("{auth}wrk.method = \"PATCH\"\nwrk.path = \"{path}\"\nwrk.body = [[{body}]]\n")
         }
