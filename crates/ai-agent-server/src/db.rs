@@ -88,8 +88,12 @@ pub struct Manager {
 impl Manager {
     fn connect_sqlite(path: &Path) -> Result<DbConnection, diesel::ConnectionError> {
         let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+        // A page cache of 512 KiB per connection rather than SQLite's 2 MB:
+        // each pooled connection fills its own, and eight of them grew a
+        // server by 16 MB under a listing load over 30,000 rows, for no
+        // measurable speed (the operating system caches the file as well).
         conn.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -512;",
         )
         .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
         Ok(DbConnection::Sqlite(conn))

@@ -5,10 +5,11 @@
 //! limit) none is. Servers that break a rule are not a failure of the
 //! import: they are reported by name, and the rest go in.
 //!
-//! The file's entries are validated, sealed and written a chunk at a time,
-//! so that what an import holds at once is the parsed file and one chunk,
-//! not every validated server and its audit entry (a 10,000-server file
-//! held about 25 MB that way); each chunk is a handful of statements (one
+//! The file's entries are read, validated, sealed and written a chunk at a
+//! time (`formats::read` parses a plain JSON file's servers one by one), so
+//! that what an import holds at once is the file's text and one chunk, not
+//! a tree of the whole file and every validated server (a 10,000-server
+//! file held 25 MB that way); each chunk is a handful of statements (one
 //! `COPY` on PostgreSQL), not one per server.
 
 use std::collections::HashMap;
@@ -71,16 +72,15 @@ pub fn import(
             e.valid_up_to()
         ))
     })?;
-    let parsed = formats::parse(text, format)
+    let mut reader = formats::read(text, format)
         .map_err(|e| AppError::BadRequest(format!("cannot import: {e}")))?;
-    let file_format = parsed.format;
+    let file_format = reader.format;
     let importer = Importer {
         key,
         actor,
         file_format,
         override_existing,
     };
-    let entries = parsed.entries;
     let outcome = db.write(|conn| {
         let existing: HashMap<String, String> =
             repository::servers::own_names(conn, &actor.id_str(), override_existing)?
@@ -88,9 +88,8 @@ pub fn import(
                 .map(|(id, name)| (name, id))
                 .collect();
         let mut outcome = Outcome::default();
-        let mut entries = entries.into_iter();
         loop {
-            let chunk: Vec<Entry> = entries.by_ref().take(CHUNK).collect();
+            let chunk: Vec<Entry> = reader.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
@@ -113,7 +112,7 @@ pub fn import(
         imported: outcome.imported,
         skipped: outcome.skipped,
         errors: outcome.errors,
-        ignored: parsed.ignored,
+        ignored: reader.into_ignored(),
     })
 }
 

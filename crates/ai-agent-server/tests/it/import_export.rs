@@ -789,6 +789,42 @@ fn corpus_dir() -> Option<PathBuf> {
 /// servers with errors.
 type Counts = BTreeMap<String, (usize, usize, usize, usize)>;
 
+/// Every JSON file of the corpus reads the same whether it is read lazily
+/// (plain JSON: each server parsed when its turn comes) or whole (JSONC: a
+/// comment after the value makes it so).
+#[test]
+fn corpus_reads_the_same_lazily_and_whole() {
+    let Some(dir) = corpus_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but ../shared/corpus is missing: the corpus test must run"
+        );
+        eprintln!("corpus not found: test not run");
+        return;
+    };
+    let mut read = 0;
+    for format in mcp_model::formats::Format::ALL {
+        let Ok(listing) = std::fs::read_dir(dir.join(format.as_str())) else {
+            continue;
+        };
+        for path in listing.map(|e| e.unwrap().path()) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if path.extension().is_some_and(|e| e == "toml") {
+                continue;
+            }
+            for f in [None, Some(format)] {
+                let lazy = mcp_model::formats::parse(&text, f);
+                let whole = mcp_model::formats::parse(&format!("{text}\n// made JSONC"), f);
+                assert_eq!(lazy, whole, "{}", path.display());
+            }
+            read += 1;
+        }
+    }
+    assert!(read > 10, "only {read} corpus files read");
+}
+
 both_backends!(real_corpus);
 
 async fn real_corpus(b: Backend) {

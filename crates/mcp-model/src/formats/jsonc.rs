@@ -4,6 +4,7 @@
 
 use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A key that occurred again in the same object; the first occurrence is the
@@ -63,9 +64,37 @@ fn check_depth(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A file as [`read`] gives it.
+#[derive(Debug)]
+pub enum Read<'a> {
+    /// Plain JSON with an object at the top: each top-level value still as
+    /// its text, to be parsed by the one who needs it.
+    Lazy(Vec<(String, &'a RawValue)>, Vec<Duplicate>),
+    /// Anything else (comments, trailing commas, another top level), parsed.
+    Whole(Value, Vec<Duplicate>),
+}
+
+/// Reads JSONC text; `Ok(None)` when it holds no value at all. Plain JSON
+/// with an object at the top is not parsed beyond its top level: a file of
+/// thousands of servers is then read one server at a time, and never held
+/// as a tree (15 times the file's size).
+pub fn read(text: &str) -> Result<Option<Read<'_>>, String> {
+    check_depth(text)?;
+    let mut dups = Vec::new();
+    if let Some(top) = raw_object(text, &[], &mut dups) {
+        return Ok(Some(Read::Lazy(top, dups)));
+    }
+    Ok(parse_checked(text)?.map(|(v, d)| Read::Whole(v, d)))
+}
+
 /// Parses JSONC text; `Ok(None)` when it holds no value at all.
 pub fn parse(text: &str) -> Result<Option<(Value, Vec<Duplicate>)>, String> {
     check_depth(text)?;
+    parse_checked(text)
+}
+
+/// [`parse`] of text whose depth is checked.
+fn parse_checked(text: &str) -> Result<Option<(Value, Vec<Duplicate>)>, String> {
     if let Some(plain) = parse_plain(text) {
         return Ok(Some(plain));
     }
@@ -104,6 +133,68 @@ fn parse_plain(text: &str) -> Option<(Value, Vec<Duplicate>)> {
     .ok()?;
     de.end().ok()?;
     Some((value, dups))
+}
+
+/// Plain JSON `text` holding an object, each value left as its text; the
+/// first of duplicate keys kept, the others recorded at `path`. `None` when
+/// the text is not plain JSON or not an object.
+pub fn raw_object<'a>(
+    text: &'a str,
+    path: &[String],
+    dups: &mut Vec<Duplicate>,
+) -> Option<Vec<(String, &'a RawValue)>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let items = serde::de::Deserializer::deserialize_map(&mut de, RawObject).ok()?;
+    de.end().ok()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (key, value) in items {
+        if seen.contains(&key) {
+            dups.push(Duplicate {
+                path: path.to_vec(),
+                key,
+            });
+        } else {
+            seen.insert(key.clone());
+            out.push((key, value));
+        }
+    }
+    Some(out)
+}
+
+/// Plain JSON `text` holding an array, each element left as its text.
+pub fn raw_array(text: &str) -> Option<Vec<&RawValue>> {
+    serde_json::from_str(text).ok()
+}
+
+/// Plain JSON `text` read as [`parse`] reads it, duplicate keys recorded
+/// with their paths under `path`.
+pub fn value_at(text: &str, path: &mut Vec<String>, dups: &mut Vec<Duplicate>) -> Option<Value> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Collect { path, dups }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
+}
+
+struct RawObject;
+
+impl<'de> serde::de::Visitor<'de> for RawObject {
+    type Value = Vec<(String, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut access: A,
+    ) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(key) = access.next_key::<String>()? {
+            out.push((key, access.next_value::<&'de RawValue>()?));
+        }
+        Ok(out)
+    }
 }
 
 /// Builds a value as `convert` does: the first of duplicate keys kept, the
@@ -319,6 +410,28 @@ mod tests {
         assert_eq!(parse_plain("{\"a\": 1,}"), None);
         assert_eq!(parse_plain("// c\n{}"), None);
         assert_eq!(parse_plain(""), None);
+    }
+
+    #[test]
+    fn plain_objects_are_read_lazily_and_the_rest_whole() {
+        assert!(matches!(
+            read(r#"{"a": {"b": 1}}"#),
+            Ok(Some(Read::Lazy(..)))
+        ));
+        assert!(matches!(read("{\"a\": 1} // c"), Ok(Some(Read::Whole(..)))));
+        assert!(matches!(read("[1]"), Ok(Some(Read::Whole(..)))));
+        let Ok(Some(Read::Lazy(top, dups))) = read(r#"{"a": [1], "b": 2, "a": 3}"#) else {
+            panic!("lazy");
+        };
+        let texts: Vec<(&str, &str)> = top.iter().map(|(k, v)| (k.as_str(), v.get())).collect();
+        assert_eq!(texts, [("a", "[1]"), ("b", "2")]);
+        assert_eq!(
+            dups,
+            [Duplicate {
+                path: vec![],
+                key: "a".into()
+            }]
+        );
     }
 
     #[test]

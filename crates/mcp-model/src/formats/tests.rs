@@ -323,3 +323,58 @@ fn every_format_reads_back_what_it_writes() {
         }
     }
 }
+
+/// Plain JSON is read lazily (each server's text parsed when its turn
+/// comes), JSONC whole; the same file must read the same either way. A
+/// comment after the value makes a file JSONC.
+pub(crate) fn assert_lazy_reads_as_whole(text: &str, format: Option<Format>) {
+    let lazy = parse(text, format);
+    let whole = parse(&format!("{text}\n// made JSONC"), format);
+    assert_eq!(lazy, whole, "{text}");
+}
+
+#[test]
+fn lazy_and_whole_reading_agree() {
+    for text in [
+        r#"{"mcpServers": {"a": {"command": "x", "args": ["1"]}, "b": {"url": "https://h/mcp"}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y"}, "b": {"command": "z", "env": {"K": "1", "K": "2"}}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}}, "mcpServers": {"b": {"command": "y"}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}}, "stray": {"command": "y"}, "_c": "note"}"#,
+        r#"{"mcpServers": {"$schema": "s", "_note": "n", "a": {"command": "x", "cwd": "/"}}}"#,
+        r#"{"servers": [{"name": "a", "command": "x"}, {"command": "nameless"}, {"name": "a", "command": "y"}]}"#,
+        r#"{"servers": {"a": {"type": "stdio", "command": "x"}}, "inputs": [{"id": "k"}]}"#,
+        r#"{"mcpServers": {"g": {"httpUrl": "https://h/mcp"}}}"#,
+        r#"{"mcpServers": {"w": {"serverUrl": "https://h/mcp"}}}"#,
+        r#"{"mcpServers": {"c": {"type": "stdio", "type": "http", "command": "x"}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}}, "projects": {"/p": {"mcpServers": {"b": {"command": "y"}, "a": {"command": "z"}}}}}"#,
+        r#"{"mcp": {"servers": {"a": {"command": "x"}}, "inputs": []}}"#,
+        r#"{"mcp": {"allowed": ["a"]}, "mcpServers": {"a": {"command": "x"}}}"#,
+        r#"{"context_servers": {"z": {"command": {"path": "x", "args": []}}}}"#,
+        r#"{"a": {"command": "x"}, "$schema": "s"}"#,
+        r#"{"mcpServers": 5}"#,
+        r#"{"mcpServers": []}"#,
+        r#"{"mcpServers": {"a": 5, "b": null, "c": []}}"#,
+        r#"{"servers": {"a": {"command": "x"}}, "mcpServers": {"a": {"command": "y"}}}"#,
+        r#"{"name": "io.github.x/y", "packages": [{"registryType": "npm", "identifier": "y", "transport": {"type": "stdio"}}]}"#,
+        r#"{"other": true}"#,
+        r#"[1, 2]"#,
+    ] {
+        assert_lazy_reads_as_whole(text, None);
+        for format in Format::ALL {
+            assert_lazy_reads_as_whole(text, Some(format));
+        }
+    }
+}
+
+#[test]
+fn entries_are_read_as_they_are_taken() {
+    let text = r#"{"mcpServers": {"a": {"command": "x"}, "b": {"command": "y", "cwd": "/"}}}"#;
+    let mut reader = read(text, None).expect("reads");
+    assert_eq!(reader.format, Format::ClaudeDesktop);
+    let first = reader.next().expect("a");
+    assert_eq!(first.name, "a");
+    let rest: Vec<Entry> = reader.by_ref().collect();
+    assert_eq!(rest.len(), 1);
+    let ignored = reader.into_ignored();
+    assert_eq!(ignored.len(), 1, "b's cwd, noted once b was read");
+}
