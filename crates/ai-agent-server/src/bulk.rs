@@ -31,6 +31,7 @@ impl BulkWorker {
             .spawn(move || {
                 for job in queue {
                     job();
+                    crate::malloc::release_free_memory();
                 }
             })
             .map_err(|e| StartupError::Config(format!("cannot start the import thread: {e}")))?;

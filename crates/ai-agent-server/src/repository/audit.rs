@@ -54,8 +54,7 @@ pub fn list(
 
 /// Inserts many entries with one multi-row statement per chunk.
 /// Many entries at once, as [`servers::insert_many`](super::servers::insert_many)
-/// does rows: one `COPY` on PostgreSQL, chunked inserts (7 parameters a
-/// row) on SQLite.
+/// does rows: one `COPY` on PostgreSQL, inserts of a kept statement on SQLite.
 pub fn insert_many(conn: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(c) if !rows.is_empty() => {
@@ -65,9 +64,15 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()
         }
         DbConnection::Pg(_) => {}
         DbConnection::Sqlite(c) => {
-            for chunk in rows.chunks(1000) {
+            let (batches, rest) = rows.as_chunks::<{ super::BATCH }>();
+            for batch in batches {
                 diesel::insert_into(audit_logs::table)
-                    .values(chunk)
+                    .values(batch)
+                    .execute(c)?;
+            }
+            if !rest.is_empty() {
+                diesel::insert_into(audit_logs::table)
+                    .values(rest)
                     .execute(c)?;
             }
         }

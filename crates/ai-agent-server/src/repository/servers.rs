@@ -123,9 +123,10 @@ pub(crate) fn insert(conn: &mut DbConnection, row: &ServerRow) -> QueryResult<()
 }
 
 /// Many rows at once: on PostgreSQL one `COPY` (binary), on SQLite
-/// multi-row inserts, in chunks because bound parameters per statement are
-/// limited (32766). MultiConnection can express neither, so each backend
-/// does its own.
+/// multi-row inserts of [`super::BATCH`] rows, whose statement diesel
+/// prepares once and keeps (a statement for a slice of any length is parsed
+/// anew each time: 8 % of an import). MultiConnection can express neither,
+/// so each backend does its own.
 pub(crate) fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(c) if !rows.is_empty() => {
@@ -135,9 +136,15 @@ pub(crate) fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryR
         }
         DbConnection::Pg(_) => {}
         DbConnection::Sqlite(c) => {
-            for chunk in rows.chunks(500) {
+            let (batches, rest) = rows.as_chunks::<{ super::BATCH }>();
+            for batch in batches {
                 diesel::insert_into(mcp_servers::table)
-                    .values(chunk)
+                    .values(batch)
+                    .execute(c)?;
+            }
+            if !rest.is_empty() {
+                diesel::insert_into(mcp_servers::table)
+                    .values(rest)
                     .execute(c)?;
             }
         }
@@ -232,23 +239,68 @@ pub(crate) fn soft_delete(
 
 /// The ids and names of a user's live servers, to tell in one query which
 /// servers of an import already exist.
-/// The ids and names of a user's live servers. With `lock`, on PostgreSQL
-/// the rows stay locked, in id order, until the transaction ends: writers
-/// that lock them all first (imports replacing servers, a chunk at a time)
-/// cannot deadlock each other.
-pub fn own_names(
+/// The names of a user's live servers as hashes of `hasher`, read row by row
+/// (the names themselves are never all in memory: a user of 100,000
+/// servers would hold 8 MB of them). A hash says that a name may be taken;
+/// [`own_ids_by_name`] tells for sure.
+pub fn own_name_hashes(
     conn: &mut DbConnection,
     user_id: &str,
-    lock: bool,
-) -> QueryResult<Vec<(String, String)>> {
+    hasher: &impl std::hash::BuildHasher,
+) -> QueryResult<std::collections::HashSet<u64>> {
+    use diesel::connection::DefaultLoadingMode;
     let q = mcp_servers::table
         .filter(mcp_servers::user_id.eq(user_id))
         .filter(mcp_servers::deleted_at.is_null())
-        .select((mcp_servers::id, mcp_servers::name));
+        .select(mcp_servers::name);
+    let mut hashes = std::collections::HashSet::new();
     match conn {
-        DbConnection::Pg(pg) if lock => q.order(mcp_servers::id.asc()).for_update().load(pg),
-        _ => q.load(conn),
+        // libpq would otherwise hold the whole result at once.
+        DbConnection::Pg(pg) => {
+            for name in q.load_iter::<String, diesel::pg::PgRowByRowLoadingMode>(pg)? {
+                hashes.insert(hasher.hash_one(name?));
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for name in q.load_iter::<String, DefaultLoadingMode>(lite)? {
+                hashes.insert(hasher.hash_one(name?));
+            }
+        }
     }
+    Ok(hashes)
+}
+
+/// The ids of those of `names` a user's live servers have, with their names.
+pub fn own_ids_by_name(
+    conn: &mut DbConnection,
+    user_id: &str,
+    names: &[&str],
+) -> QueryResult<Vec<(String, String)>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    mcp_servers::table
+        .filter(mcp_servers::user_id.eq(user_id))
+        .filter(mcp_servers::name.eq_any(names))
+        .filter(mcp_servers::deleted_at.is_null())
+        .select((mcp_servers::id, mcp_servers::name))
+        .load(conn)
+}
+
+/// On PostgreSQL, locks every live server of a user, in id order, until the
+/// transaction ends, without reading them into memory: writers that lock
+/// them all first cannot deadlock each other. SQLite's writers are
+/// serialized already.
+pub fn lock_own(conn: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query(
+            "SELECT count(*) FROM (SELECT 1 FROM mcp_servers \
+             WHERE user_id = $1 AND deleted_at IS NULL ORDER BY id FOR UPDATE) locked",
+        )
+        .bind::<diesel::sql_types::Text, _>(user_id)
+        .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// How many live servers a user owns, for the per-user limit.
