@@ -196,6 +196,13 @@ impl TestServer {
         services::users::create_user(&self.state.db, name, role).map(|(_, t)| t)
     }
 
+    /// Runs `sql` on the server's database as an operator's hand edit would:
+    /// outside the server, in a statement of its own, telling no instance.
+    pub fn by_hand(&self, sql: &str) -> Result<(), StartupError> {
+        let db = crate::db::Database::open(&DatabaseUrl::parse(&self.db.url)?, 1)?;
+        Ok(db.read(|c| Ok(c.batch_execute(sql)?))?)
+    }
+
     /// Stops the server gracefully, for tests of what happens when it goes away.
     pub async fn stop(&self) {
         self.handle.stop(true).await;

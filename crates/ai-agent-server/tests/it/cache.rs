@@ -6,8 +6,6 @@
 use std::time::{Duration, Instant};
 
 use ai_agent::client::ListParams;
-use ai_agent_server::db::{Database, DatabaseUrl};
-use diesel::connection::SimpleConnection;
 use mcp_model::api::UpdateServer;
 use serde_json::json;
 
@@ -207,12 +205,8 @@ async fn other_instances_writes_reach_the_cache() {
     wait_until_listening(&w.server).await;
 }
 
-/// Runs `sql` on the server's database as an operator's hand edit would:
-/// outside the server, in a statement of its own, telling no instance.
 fn by_hand(server: &TestServer, sql: &str) {
-    let url = DatabaseUrl::parse(&server.db.url).unwrap();
-    let db = Database::open(&url, 1).unwrap();
-    db.read(|c| Ok(c.batch_execute(sql)?)).unwrap();
+    server.by_hand(sql).unwrap();
 }
 
 /// Waits (at most 5 s) until the instance hears other instances' writes.

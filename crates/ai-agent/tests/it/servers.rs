@@ -559,3 +559,23 @@ async fn list_fits_the_width_and_filters() {
         .await;
     assert_eq!(by_created.success().stdout, "github\ngitlab\ndocs\n");
 }
+
+/// `mcp list` answers from the server's cached listing; `--fresh` asks for
+/// one computed now (here, after a change the server was not told of).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_fresh_asks_for_a_listing_computed_now() {
+    let env = Env::new().await;
+    env.run(SPEC_STDIO).await.success();
+    let description = |out: &crate::support::Out| {
+        out.success().json()["items"][0]["description"]
+            .as_str()
+            .map(str::to_string)
+    };
+    let cached = env.run(&["mcp", "list", "-o", "json"]).await;
+    assert_eq!(description(&cached).as_deref(), Some("My K8s cluster"));
+    env.server
+        .by_hand("UPDATE mcp_servers SET description = 'by hand'")
+        .expect("edit");
+    let fresh = env.run(&["mcp", "list", "--fresh", "-o", "json"]).await;
+    assert_eq!(description(&fresh).as_deref(), Some("by hand"));
+}
