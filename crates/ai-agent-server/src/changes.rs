@@ -6,9 +6,11 @@
 //! answer computed before the write is never served after it by this
 //! process. On PostgreSQL several instances share the data: each write also
 //! sends a `NOTIFY` in its transaction, and a thread listening on a
-//! connection of its own counts the other instances' writes. While that
-//! listener is not connected, or has not confirmed its connection for
-//! [`SILENCE`], the version is unknown and nothing cached is served.
+//! connection of its own counts the other instances' writes. Every second
+//! it notifies itself: notifications arrive in commit order, so once its
+//! own comes back, every write committed before it has been counted. While
+//! the listener is not connected, or has not heard itself for [`SILENCE`],
+//! the version is unknown and nothing cached is served.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
@@ -25,8 +27,14 @@ pub(crate) const CHANNEL: &str = "ai_agent_changes";
 /// cost an idle server 1.6 % of a core here, every 10 ms a fifth of that.
 pub(crate) const POLL: Duration = Duration::from_millis(10);
 
-/// How often the listener proves its connection alive with a query.
+/// How often the listener proves its connection alive, by notifying itself:
+/// a pooler in transaction mode (PgBouncer) answers queries but never
+/// delivers notifications, and only a notification that comes back proves
+/// that others' would.
 const HEARTBEAT: Duration = Duration::from_secs(1);
+
+/// The start of a heartbeat's payload; every instance skips these.
+const PROBE: &str = "probe:";
 
 /// How long the version is trusted after the listener's last proof: a
 /// connection that hangs without failing (a network partition) cannot keep
@@ -148,29 +156,32 @@ pub(crate) fn listen(
 /// Listens on `conn` until it fails or the version is dropped.
 fn hear(weak: &Weak<DataVersion>, conn: &mut diesel::PgConnection) -> diesel::QueryResult<()> {
     conn.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-    let mut proved = Instant::now();
-    {
-        let Some(v) = weak.upgrade() else {
-            return Ok(());
-        };
-        // Whatever was written while nobody listened is unknown: every
-        // answer cached before now is out of date.
-        v.bump();
-        v.confirm(true);
-    }
+    let mut probed: Option<Instant> = None;
+    let mut heard_once = false;
     loop {
         let Some(v) = weak.upgrade() else {
             return Ok(());
         };
+        let probe = format!("{PROBE}{}", v.instance);
         for note in conn.notifications_iter() {
-            if note?.payload != v.instance {
+            let payload = note?.payload;
+            if payload == probe {
+                // Everything sent before the probe has been read: what this
+                // instance counts is complete up to now.
+                if !heard_once {
+                    // Whatever was written while nobody listened is
+                    // unknown: every answer cached before now is out of date.
+                    v.bump();
+                    heard_once = true;
+                }
+                v.confirm(true);
+            } else if payload != v.instance && !payload.starts_with(PROBE) {
                 v.bump();
             }
         }
-        if proved.elapsed() >= HEARTBEAT {
-            conn.batch_execute("SELECT 1")?;
-            proved = Instant::now();
-            v.confirm(true);
+        if probed.is_none_or(|at| at.elapsed() >= HEARTBEAT) {
+            conn.batch_execute(&format!("NOTIFY {CHANNEL}, '{probe}'"))?;
+            probed = Some(Instant::now());
         }
         drop(v);
         std::thread::sleep(POLL);

@@ -285,9 +285,10 @@ impl Database {
             }),
             DbConnection::Sqlite(_) => sqlite_immediate(conn, f),
         };
-        if result.is_ok() {
-            self.version.bump();
-        }
+        // Counted even when it seems to have failed: a commit can succeed on
+        // PostgreSQL while the answer to it is lost, and a count too many
+        // only costs cached listings a recomputation.
+        self.version.bump();
         // A write that failed for want of space or access makes readiness
         // probe again rather than trust its last success.
         if let Err(AppError::InsufficientStorage(_) | AppError::Unavailable(_)) = &result

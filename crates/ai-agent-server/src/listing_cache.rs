@@ -84,13 +84,20 @@ impl ListingCache {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.bytes + body.len() > self.max_bytes {
+        // Computed from older data than what is kept already (versions only
+        // grow): not worth keeping.
+        if entries.map.get(&key).is_some_and(|e| e.version > version) {
+            return;
+        }
+        let size = cost(&key, body);
+        if entries.bytes + size > self.max_bytes {
+            // What was computed before a write known now is out of date.
             let now = Instant::now();
             entries
                 .map
-                .retain(|_, e| e.version == version && now.duration_since(e.at) < MAX_AGE);
-            entries.bytes = entries.map.values().map(|e| e.body.len()).sum();
-            if entries.bytes + body.len() > self.max_bytes {
+                .retain(|_, e| e.version >= version && now.duration_since(e.at) < MAX_AGE);
+            entries.bytes = entries.map.iter().map(|(k, e)| cost(k, &e.body)).sum();
+            if entries.bytes + size > self.max_bytes {
                 entries.map.clear();
                 entries.bytes = 0;
             }
@@ -100,11 +107,18 @@ impl ListingCache {
             at: Instant::now(),
             body: body.clone(),
         };
-        entries.bytes += body.len();
-        if let Some(old) = entries.map.insert(key, entry) {
-            entries.bytes -= old.body.len();
+        entries.bytes += size;
+        if let Some(old) = entries.map.insert(key.clone(), entry) {
+            entries.bytes -= cost(&key, &old.body);
         }
     }
+}
+
+/// The room an entry takes: its body, its key's cursor, and about as much
+/// again as the key and entry themselves for the map's own bookkeeping.
+fn cost(key: &ListingKey, body: &Bytes) -> usize {
+    const FIXED: usize = 2 * (std::mem::size_of::<ListingKey>() + std::mem::size_of::<Entry>());
+    body.len() + key.after.as_ref().map_or(0, String::len) + FIXED
 }
 
 #[cfg(test)]
@@ -136,6 +150,15 @@ mod tests {
     }
 
     #[test]
+    fn an_older_listing_never_replaces_a_newer_one() {
+        let cache = ListingCache::new(4096);
+        let new = Bytes::from_static(b"[2]");
+        cache.put(key(1), Some(8), &new);
+        cache.put(key(1), Some(7), &Bytes::from_static(b"[1]"));
+        assert_eq!(cache.get(&key(1), Some(8)), Some(new));
+    }
+
+    #[test]
     fn the_room_is_bounded() {
         let cache = ListingCache::new(800);
         let body = Bytes::from(vec![b' '; 100]);
@@ -148,7 +171,11 @@ mod tests {
         assert!(entries.bytes <= 800);
         assert_eq!(
             entries.bytes,
-            entries.map.values().map(|e| e.body.len()).sum::<usize>()
+            entries
+                .map
+                .iter()
+                .map(|(k, e)| cost(k, &e.body))
+                .sum::<usize>()
         );
         drop(entries);
         cache.put(key(99), Some(1), &Bytes::from(vec![b' '; 101]));

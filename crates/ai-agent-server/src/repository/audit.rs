@@ -52,30 +52,7 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// Inserts many entries with one multi-row statement per chunk.
-/// Many entries at once, as [`servers::insert_many`](super::servers::insert_many)
-/// does rows: one `COPY` on PostgreSQL, inserts of a kept statement on SQLite.
+/// Many entries at once (see [`super::insert_many!`]).
 pub fn insert_many(conn: &mut DbConnection, rows: &[AuditRow]) -> QueryResult<()> {
-    match conn {
-        DbConnection::Pg(c) if !rows.is_empty() => {
-            diesel::copy_from(audit_logs::table)
-                .from_insertable(rows)
-                .execute(c)?;
-        }
-        DbConnection::Pg(_) => {}
-        DbConnection::Sqlite(c) => {
-            let (batches, rest) = rows.as_chunks::<{ super::BATCH }>();
-            for batch in batches {
-                diesel::insert_into(audit_logs::table)
-                    .values(batch)
-                    .execute(c)?;
-            }
-            if !rest.is_empty() {
-                diesel::insert_into(audit_logs::table)
-                    .values(rest)
-                    .execute(c)?;
-            }
-        }
-    }
-    Ok(())
+    super::insert_many!(conn, audit_logs::table, rows)
 }

@@ -20,6 +20,35 @@ use chrono::{NaiveDateTime, SubsecRound, Utc};
 /// well within SQLite's 32,766.
 pub(crate) const BATCH: usize = 100;
 
+/// Inserts many rows of `$table` at once: on PostgreSQL one `COPY`
+/// (binary); on SQLite multi-row inserts of [`BATCH`] rows, whose statement
+/// diesel prepares once and keeps (a statement for a slice of any length is
+/// parsed anew each time: 8 % of an import). MultiConnection can express
+/// neither, so each backend does its own. A macro, as diesel's bounds for
+/// "any insertable table" are longer than this.
+macro_rules! insert_many {
+    ($conn:expr, $table:path, $rows:expr) => {{
+        let rows = $rows;
+        match $conn {
+            $crate::db::DbConnection::Pg(c) if !rows.is_empty() => {
+                diesel::copy_from($table).from_insertable(rows).execute(c)?;
+            }
+            $crate::db::DbConnection::Pg(_) => {}
+            $crate::db::DbConnection::Sqlite(c) => {
+                let (batches, rest) = rows.as_chunks::<{ $crate::repository::BATCH }>();
+                for batch in batches {
+                    diesel::insert_into($table).values(batch).execute(c)?;
+                }
+                if !rest.is_empty() {
+                    diesel::insert_into($table).values(rest).execute(c)?;
+                }
+            }
+        }
+        Ok(())
+    }};
+}
+pub(crate) use insert_many;
+
 /// Backend of [`DbConnection`](crate::db::DbConnection), for boxed queries.
 pub type Backend = <crate::db::DbConnection as diesel::Connection>::Backend;
 

@@ -122,34 +122,9 @@ pub(crate) fn insert(conn: &mut DbConnection, row: &ServerRow) -> QueryResult<()
         .map(drop)
 }
 
-/// Many rows at once: on PostgreSQL one `COPY` (binary), on SQLite
-/// multi-row inserts of [`super::BATCH`] rows, whose statement diesel
-/// prepares once and keeps (a statement for a slice of any length is parsed
-/// anew each time: 8 % of an import). MultiConnection can express neither,
-/// so each backend does its own.
+/// Many rows at once (see [`super::insert_many!`]).
 pub(crate) fn insert_many(conn: &mut DbConnection, rows: &[ServerRow]) -> QueryResult<()> {
-    match conn {
-        DbConnection::Pg(c) if !rows.is_empty() => {
-            diesel::copy_from(mcp_servers::table)
-                .from_insertable(rows)
-                .execute(c)?;
-        }
-        DbConnection::Pg(_) => {}
-        DbConnection::Sqlite(c) => {
-            let (batches, rest) = rows.as_chunks::<{ super::BATCH }>();
-            for batch in batches {
-                diesel::insert_into(mcp_servers::table)
-                    .values(batch)
-                    .execute(c)?;
-            }
-            if !rest.is_empty() {
-                diesel::insert_into(mcp_servers::table)
-                    .values(rest)
-                    .execute(c)?;
-            }
-        }
-    }
-    Ok(())
+    super::insert_many!(conn, mcp_servers::table, rows)
 }
 
 /// Approves a set of tools (the caller holds the row's lock).

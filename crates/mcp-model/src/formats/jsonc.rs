@@ -81,10 +81,26 @@ pub enum Read<'a> {
 pub fn read(text: &str) -> Result<Option<Read<'_>>, String> {
     check_depth(text)?;
     let mut dups = Vec::new();
-    if let Some(top) = raw_object(text, &[], &mut dups) {
+    if !may_escape_surrogates(text)
+        && let Some(top) = raw_object(text, &[], &mut dups)
+    {
         return Ok(Some(Read::Lazy(top, dups)));
     }
     Ok(parse_checked(text)?.map(|(v, d)| Read::Whole(v, d)))
+}
+
+/// Whether the text may hold a `\\uD800`-style escape: serde_json checks
+/// such escapes only where it reads the string, not where it skips over a
+/// value's text, so a lone surrogate in a server read lazily would fail
+/// that server alone rather than the file. Such files (rare) are read
+/// whole, where it fails the file, as before.
+fn may_escape_surrogates(text: &str) -> bool {
+    text.as_bytes().windows(4).any(|w| {
+        w[0] == b'\\'
+            && w[1] == b'u'
+            && matches!(w[2], b'd' | b'D')
+            && matches!(w[3], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+    })
 }
 
 /// Parses JSONC text; `Ok(None)` when it holds no value at all.
@@ -160,11 +176,6 @@ pub fn raw_object<'a>(
         }
     }
     Some(out)
-}
-
-/// Plain JSON `text` holding an array, each element left as its text.
-pub fn raw_array(text: &str) -> Option<Vec<&RawValue>> {
-    serde_json::from_str(text).ok()
 }
 
 /// Plain JSON `text` read as [`parse`] reads it, duplicate keys recorded
@@ -259,9 +270,16 @@ impl<'de> serde::de::Visitor<'de> for Collect<'_> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
             path.push(key.clone());
+            // What a dropped duplicate holds is not read: its own repeated
+            // keys say nothing of the value kept.
+            let mut dropped = Vec::new();
             let value = access.next_value_seed(Collect {
                 path: &mut *path,
-                dups: &mut *dups,
+                dups: if map.contains_key(&key) {
+                    &mut dropped
+                } else {
+                    &mut *dups
+                },
             })?;
             path.pop();
             keep_first(&mut map, path, dups, key, value);
@@ -295,7 +313,14 @@ fn convert(v: ast::Value<'_>, path: &mut Vec<String>, dups: &mut Vec<Duplicate>)
             for prop in obj.properties {
                 let key = prop.name.into_string();
                 path.push(key.clone());
-                let value = convert(prop.value, path, dups);
+                // As in `Collect`: a dropped duplicate's own keys are not read.
+                let mut dropped = Vec::new();
+                let inner = if map.contains_key(&key) {
+                    &mut dropped
+                } else {
+                    &mut *dups
+                };
+                let value = convert(prop.value, path, inner);
                 path.pop();
                 keep_first(&mut map, path, dups, key, value);
             }

@@ -358,12 +358,37 @@ fn lazy_and_whole_reading_agree() {
         r#"{"name": "io.github.x/y", "packages": [{"registryType": "npm", "identifier": "y", "transport": {"type": "stdio"}}]}"#,
         r#"{"other": true}"#,
         r#"[1, 2]"#,
+        r#"{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y", "command": "z"}}}"#,
+        r#"{"mcpServers": {"a": {"command": "x"}}, "mcpServers": {"a": {"command": "y", "env": {"K": "1", "K": "2"}}}}"#,
+        r#"{"servers": [["a"], {"name": "a", "command": "x"}]}"#,
+        r#"{"servers": [{"name": "a", "name": "b", "command": "x"}]}"#,
+        r#"{"mcpServers": {"a": {"command": "\ud800"}}}"#,
     ] {
         assert_lazy_reads_as_whole(text, None);
         for format in Format::ALL {
             assert_lazy_reads_as_whole(text, Some(format));
         }
     }
+}
+
+#[test]
+fn a_dropped_duplicate_does_not_taint_the_entry_kept() {
+    let p = parse(
+        r#"{"mcpServers": {"a": {"command": "x"}, "a": {"command": "y", "command": "z"}}}"#,
+        None,
+    )
+    .expect("reads");
+    assert_eq!(names(&p), [("a", true), ("a", false)]);
+    assert_eq!(req(&p, "a").config["command"], "x");
+    let lone = parse(r#"{"mcpServers": {"a": {"command": "\ud800"}}}"#, None);
+    assert!(lone.is_err(), "a lone surrogate fails the file: {lone:?}");
+    // A pair is a character (which jsonc-parser, for JSONC, refuses).
+    let pair = parse(
+        r#"{"mcpServers": {"a": {"command": "\ud83d\ude00"}}}"#,
+        None,
+    )
+    .expect("reads");
+    assert_eq!(req(&pair, "a").config["command"], "\u{1f600}");
 }
 
 #[test]

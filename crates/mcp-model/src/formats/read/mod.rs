@@ -247,10 +247,7 @@ impl FileReader<'_> {
         let Some(map) = self.maps.pop_front() else {
             return false;
         };
-        let array = matches!(
-            map.entries,
-            Entries::RawArray(_) | Entries::Parsed(Value::Array(_))
-        );
+        let array = matches!(map.entries, Entries::Parsed(Value::Array(_)));
         let items: VecDeque<Item<'_>> = match map.entries {
             Entries::Parsed(Value::Object(o)) => o
                 .into_iter()
@@ -276,19 +273,6 @@ impl FileReader<'_> {
                     value: Ok(Node::Raw(raw)),
                 })
                 .collect(),
-            Entries::RawArray(items) => array_items(
-                &map.path,
-                items.into_iter().map(|raw| {
-                    #[derive(serde::Deserialize)]
-                    struct Named {
-                        name: Option<String>,
-                    }
-                    let name = serde_json::from_str::<Named>(raw.get())
-                        .ok()
-                        .and_then(|n| n.name);
-                    (name, Node::Raw(raw))
-                }),
-            ),
         };
         let label = label(&map.path);
         self.after = map

@@ -16,9 +16,9 @@ const LAZY: [&str; 4] = [MCP_SERVERS, SERVERS, CONTEXT_SERVERS, MCP_SERVERS_TOML
 #[derive(Debug)]
 pub(super) enum Entries<'a> {
     Parsed(Value),
-    /// A plain JSON map: each entry's text.
+    /// A plain JSON object: each entry's text. (An array of servers, which
+    /// only VS Code's small files have, is parsed whole.)
     RawObject(Vec<(String, &'a RawValue)>),
-    RawArray(Vec<&'a RawValue>),
 }
 
 /// The document's top level: parsed values, and the server maps a plain
@@ -89,9 +89,6 @@ impl<'a> Top<'a> {
     /// `servers`, an array), which is an error otherwise.
     pub(super) fn has_map(&self, key: &str) -> Result<bool, FileError> {
         match (self.lazy(key), self.top.get(key)) {
-            (Some(Entries::RawArray(_)), _) if key != SERVERS => Err(FileError(format!(
-                "'{key}' must be an object mapping server names to their configs, found an array"
-            ))),
             (Some(_), _) | (None, Some(Value::Object(_))) => Ok(true),
             (None, Some(Value::Array(_))) if key == SERVERS => Ok(true),
             (None, None) => Ok(false),
@@ -155,12 +152,9 @@ impl<'a> Top<'a> {
 }
 
 /// A lazy wrapper's entries as text, with its duplicate names recorded;
-/// `None` when it is neither an object nor an array.
+/// `None` when it is not an object.
 fn raw_entries<'a>(key: &str, raw: &'a RawValue, dups: &mut Vec<Duplicate>) -> Option<Entries<'a>> {
-    if let Some(items) = jsonc::raw_object(raw.get(), &[key.to_string()], dups) {
-        return Some(Entries::RawObject(items));
-    }
-    jsonc::raw_array(raw.get()).map(Entries::RawArray)
+    jsonc::raw_object(raw.get(), &[key.to_string()], dups).map(Entries::RawObject)
 }
 
 /// A Codex file as JSON, its entries in the shared spelling.
