@@ -62,6 +62,10 @@ struct ServeArgs {
     /// the data changes (0: compute every listing)
     #[arg(long, env = "AI_AGENT_LIST_CACHE_KIB", default_value_t = 4096)]
     list_cache_kib: usize,
+    /// Database connections this instance keeps open at most (default: 8 on
+    /// SQLite; on PostgreSQL four per CPU, from 8 to 32)
+    #[arg(long, env = "AI_AGENT_DB_POOL", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    db_pool: Option<u32>,
     #[command(flatten)]
     health: HealthArgs,
 }
@@ -222,8 +226,12 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             max_servers_per_user,
             auth_cache_secs,
             list_cache_kib,
+            db_pool,
             health,
         }) => {
+            if let Some(n) = db_pool {
+                settings.pool_size = n;
+            }
             settings.auth_cache_ttl = std::time::Duration::from_secs(auth_cache_secs);
             settings.list_cache_bytes = list_cache_kib.saturating_mul(1024);
             if let Some(w) = workers {

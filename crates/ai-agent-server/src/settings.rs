@@ -76,7 +76,15 @@ impl Settings {
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
             _ => data_dir,
         };
-        let pool_size = if database.is_postgres() { 16 } else { 8 };
+        // SQLite has one writer and cheap connections; a PostgreSQL
+        // connection is a server process and, over TLS, some memory here,
+        // and more of them than the cores can run only queue.
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let pool_size = if database.is_postgres() {
+            u32::try_from((4 * cores).clamp(8, 32)).unwrap_or(8)
+        } else {
+            8
+        };
         Ok(Settings {
             database,
             state_dir,

@@ -143,10 +143,11 @@ fn in_turn(
     }
 }
 
-/// Prepares the next chunk on a thread of its own while this one writes the
-/// last (one chunk waits between them at most), so that PostgreSQL's work,
-/// done in its own process, overlaps ours rather than taking turns with it
-/// (a 10,000-server import 0.30 -> 0.25 s here).
+/// Writes each chunk on a thread of its own while this one prepares the next
+/// (one chunk waits between them at most), so that PostgreSQL's work, done
+/// in its own process, overlaps ours rather than taking turns with it (a
+/// 10,000-server import 0.30 -> 0.25 s here). The preparing, which is what
+/// allocates, stays on the import thread and in its heap.
 fn pipelined(
     conn: &mut DbConnection,
     importer: &Importer<'_>,
@@ -155,29 +156,30 @@ fn pipelined(
 ) -> Result<Outcome, AppError> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(1);
     std::thread::scope(|scope| {
-        let reading = std::thread::Builder::new()
+        let writing = std::thread::Builder::new()
             .name("ai-agent-import".into())
             .spawn_scoped(scope, move || {
-                let mut errors = Vec::new();
-                loop {
-                    let chunk: Vec<Entry> = reader.by_ref().take(CHUNK).collect();
-                    // An empty chunk, or a writer that stopped (a database error).
-                    if chunk.is_empty() || tx.send(importer.prepare(chunk, &mut errors)).is_err() {
-                        return errors;
-                    }
-                }
+                let mut outcome = Outcome::default();
+                // A database error ends the loop, and drops `rx`: the
+                // preparing stops at its next chunk.
+                rx.iter()
+                    .try_for_each(|prepared| apply(conn, importer, taken, prepared, &mut outcome))
+                    .map(|()| outcome)
             })
             .map_err(AppError::internal)?;
-        let mut outcome = Outcome::default();
-        let written = rx
-            .iter()
-            .try_for_each(|prepared| apply(conn, importer, taken, prepared, &mut outcome));
-        // Unblocks the reader if the writer stopped early.
-        drop(rx);
-        outcome.errors = reading
+        let mut errors = Vec::new();
+        loop {
+            let chunk: Vec<Entry> = reader.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() || tx.send(importer.prepare(chunk, &mut errors)).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        let mut outcome = writing
             .join()
-            .map_err(|_| AppError::internal("the import's reader panicked"))?;
-        written.map(|()| outcome)
+            .map_err(|_| AppError::internal("the import's writer panicked"))??;
+        outcome.errors = errors;
+        Ok(outcome)
     })
 }
 
