@@ -5,16 +5,16 @@
 //! output in docs/benchmarks.md with the machine, date and commit.
 
 mod checks;
+mod server;
 mod wrk;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ai_agent::client::Client;
 use anyhow::{Context, Result, bail};
-use serde_json::json;
 
+use server::{import_file, psql, settle, start_server, timed_import};
 use wrk::Load;
 
 #[derive(Debug, clap::Args)]
@@ -77,30 +77,41 @@ pub fn run(args: &Args) -> Result<()> {
         if args.quick { 1 } else { 5 }
     );
     let dir = tempfile_dir()?;
-    let sqlite = dir.join("sqlite");
-    std::fs::create_dir_all(&sqlite)?;
+    let folder = |name: &str| -> Result<std::path::PathBuf> {
+        let d = dir.join(name);
+        std::fs::create_dir_all(&d)?;
+        Ok(d)
+    };
+    let (sqlite, sqlite_small) = (folder("sqlite")?, folder("sqlite-small")?);
     rt.block_on(bench_backend(
         "SQLite",
-        &sqlite.join("bench.db").to_string_lossy(),
-        &sqlite,
+        &Databases {
+            main: sqlite.join("bench.db").to_string_lossy().into_owned(),
+            main_dir: sqlite,
+            small: sqlite_small.join("small.db").to_string_lossy().into_owned(),
+            small_dir: sqlite_small,
+        },
         args,
         scale,
     ))?;
     if let Some(pg) = &args.postgres {
         let name = format!("aia_bench_{}", std::process::id());
-        psql(pg, &format!("CREATE DATABASE {name}"))?;
-        let mut url = url::Url::parse(pg)?;
-        url.set_path(&format!("/{name}"));
-        let pg_dir = dir.join("postgres");
-        std::fs::create_dir_all(&pg_dir)?;
-        let result = rt.block_on(bench_backend(
-            "PostgreSQL",
-            url.as_str(),
-            &pg_dir,
-            args,
-            scale,
-        ));
-        psql(pg, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+        let url_of = |db: &str| -> Result<String> {
+            psql(pg, &format!("CREATE DATABASE {db}"))?;
+            let mut url = url::Url::parse(pg)?;
+            url.set_path(&format!("/{db}"));
+            Ok(url.to_string())
+        };
+        let dbs = Databases {
+            main: url_of(&name)?,
+            main_dir: folder("postgres")?,
+            small: url_of(&format!("{name}_small"))?,
+            small_dir: folder("postgres-small")?,
+        };
+        let result = rt.block_on(bench_backend("PostgreSQL", &dbs, args, scale));
+        for db in [name.clone(), format!("{name}_small")] {
+            psql(pg, &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))?;
+        }
         result?;
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -119,120 +130,6 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("ai-agent-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// Runs `sql` with PostgreSQL's own client, so that xtask links no driver.
-fn psql(url: &str, sql: &str) -> Result<()> {
-    let status = Command::new("psql")
-        .args([
-            "--quiet",
-            "--no-psqlrc",
-            "-v",
-            "ON_ERROR_STOP=1",
-            url,
-            "-c",
-            sql,
-        ])
-        .status()
-        .context("running psql, PostgreSQL's client")?;
-    if !status.success() {
-        bail!("psql failed: {status}");
-    }
-    Ok(())
-}
-
-/// After a bulk load, PostgreSQL's autovacuum would analyze the new rows
-/// during the next measurement, on the same two cores; a listing is
-/// measured in the steady state a server is in between imports instead.
-fn settle(db: &str) -> Result<()> {
-    if db.starts_with("postgres") {
-        psql(db, "VACUUM ANALYZE")?;
-    }
-    Ok(())
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_cmd(db: &str, dir: &std::path::Path) -> Command {
-    let mut c = Command::new(release_bin("ai-agent-server"));
-    c.arg("--database-url")
-        .arg(db)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("AI_AGENT_LOG", "warn");
-    c.env_remove("AI_AGENT_SECRET_KEY");
-    c
-}
-
-/// Starts the server after creating the users; their tokens in order.
-fn start_server(
-    db: &str,
-    dir: &std::path::Path,
-    users: &[(&str, bool)],
-) -> Result<(Server, Vec<String>)> {
-    let mut tokens = Vec::new();
-    for (name, admin) in users {
-        let mut cmd = server_cmd(db, dir);
-        cmd.args(["user", "create", "--name", name]);
-        if *admin {
-            cmd.arg("--admin");
-        }
-        let out = cmd.output()?;
-        if !out.status.success() {
-            bail!(
-                "user create failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        tokens.push(String::from_utf8(out.stdout)?.trim().to_string());
-    }
-    let mut child = server_cmd(db, dir)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("AI_AGENT_HEALTH_MAX_PER_USER", "64")
-        .env("AI_AGENT_HEALTH_MAX_CONCURRENT", "64")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().context("no stdout")?).read_line(&mut line)?;
-    let addr = line
-        .trim()
-        .strip_prefix("ai-agent-server listening on ")
-        .context("no startup line")?
-        .to_string();
-    Ok((Server { child, url: addr }, tokens))
-}
-
-/// A client config file of `n` stdio servers named `{prefix}-NNNNN`.
-fn import_file(prefix: &str, n: usize) -> Vec<u8> {
-    let servers: serde_json::Map<String, serde_json::Value> = (0..n)
-        .map(|i| {
-            (
-                format!("{prefix}-{i:05}"),
-                json!({"command": "uvx", "args": ["mcp-server-fetch"], "env": {"TOKEN": format!("t{i}")}}),
-            )
-        })
-        .collect();
-    json!({"mcpServers": servers}).to_string().into_bytes()
-}
-
-async fn timed_import(client: &Client, prefix: &str, n: usize) -> Result<Duration> {
-    let t = Instant::now();
-    let r = client.import(import_file(prefix, n), None, false).await?;
-    if r.imported.len() != n {
-        bail!("import of {n} imported {}", r.imported.len());
-    }
-    Ok(t.elapsed())
 }
 
 /// One line of the table.
@@ -265,16 +162,21 @@ fn target(what: &str, got: f64, want: f64, at_least: bool) {
 /// does in most runs but not all: the best run is the one that does not.
 const ROUNDS: usize = 5;
 
+/// One load of a round: what it is called, where it goes, as whom.
+struct Run<'a> {
+    what: String,
+    base: &'a str,
+    load: Load<'a>,
+    token: &'a str,
+    connections: u32,
+}
+
 /// Runs each load `ROUNDS` times, interleaved, and keeps each one's best.
-fn best_runs(
-    base: &str,
-    loads: &[(&'static str, Load<'_>, &str, u32)],
-    secs: u32,
-) -> Result<Vec<wrk::Figures>> {
+fn best_runs(loads: &[Run<'_>], secs: u32) -> Result<Vec<wrk::Figures>> {
     let mut runs: Vec<Vec<wrk::Figures>> = vec![Vec::new(); loads.len()];
     for _ in 0..ROUNDS {
-        for (i, (_, load, token, c)) in loads.iter().enumerate() {
-            runs[i].push(wrk::run(base, token, load, *c, secs)?);
+        for (i, r) in loads.iter().enumerate() {
+            runs[i].push(wrk::run(r.base, r.token, &r.load, r.connections, secs)?);
         }
     }
     Ok(runs
@@ -283,13 +185,18 @@ fn best_runs(
         .collect())
 }
 
-async fn bench_backend(
-    label: &str,
-    db: &str,
-    dir: &std::path::Path,
-    args: &Args,
-    scale: usize,
-) -> Result<()> {
+/// Where a backend's bench keeps its data: the database it loads, and a
+/// second one that stays small, so that a listing among many rows is
+/// measured beside the same listing among few, in the same minutes.
+struct Databases {
+    main: String,
+    main_dir: std::path::PathBuf,
+    small: String,
+    small_dir: std::path::PathBuf,
+}
+
+async fn bench_backend(label: &str, dbs: &Databases, args: &Args, scale: usize) -> Result<()> {
+    let (db, dir) = (dbs.main.as_str(), dbs.main_dir.as_path());
     let secs = if args.quick { 1 } else { 5 };
     let (server, tokens) = start_server(
         db,
@@ -313,7 +220,7 @@ async fn bench_backend(
     let mut figures = std::collections::HashMap::new();
     let list50 = "/api/v1/mcp-servers?limit=50";
     let get1 = "/api/v1/mcp-servers/server-00007";
-    let mut loads = Vec::new();
+    let mut loads: Vec<Run<'_>> = Vec::new();
     for (what, load) in [
         ("GET /healthz", Load::Get("/healthz")),
         ("GET /api/v1/me", Load::Get("/api/v1/me")),
@@ -322,12 +229,18 @@ async fn bench_backend(
         ("get one", Load::Get(get1)),
     ] {
         for c in [2, 32] {
-            loads.push((what, load.clone(), lister.as_str(), c));
+            loads.push(Run {
+                what: what.to_string(),
+                base: &base,
+                load: load.clone(),
+                token: &lister,
+                connections: c,
+            });
         }
     }
-    for ((what, _, _, c), f) in loads.iter().zip(best_runs(&base, &loads, secs)?) {
-        row(what, *c, &f);
-        figures.insert((*what, *c), f);
+    for (r, f) in loads.iter().zip(best_runs(&loads, secs)?) {
+        row(&r.what, r.connections, &f);
+        figures.insert((r.what.clone(), r.connections), f);
     }
     let create = r#"{"name": "NAME", "config": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"], "env": {"API_KEY": "secret"}}}"#;
     as_bench
@@ -342,7 +255,7 @@ async fn bench_backend(
             secs,
         )?;
         row("create", c, &f);
-        figures.insert(("create", c), f);
+        figures.insert(("create".to_string(), c), f);
         let f = wrk::run(
             &base,
             &bench,
@@ -371,19 +284,43 @@ async fn bench_backend(
     }
     settle(db)?;
     let rss_imports = peak_rss_mb(server.child.id())?;
-    let big_loads = [
-        ("list (50)", Load::Get(list50), lister.as_str(), 2),
-        (
-            "list (50), computed",
-            Load::GetFresh(list50),
-            lister.as_str(),
-            2,
-        ),
-    ];
-    let big = best_runs(&base, &big_loads, secs)?;
-    for ((what, _, _, c), f) in big_loads.iter().zip(&big) {
-        row(&format!("{what} among {rows} rows"), *c, f);
+    // The same listings among 1,050 rows, on a second server over a
+    // database of its own, in rounds alternating with these: both sizes are
+    // measured in the same minutes, on the same noisy machine.
+    let (small, small_tokens) = start_server(
+        &dbs.small,
+        &dbs.small_dir,
+        &[("lister", false), ("crowd", false)],
+    )?;
+    let small_base = format!("http://{}", small.url.trim_start_matches("http://"));
+    let small_lister = small_tokens[0].clone();
+    Client::new(&small_base, Some(small_lister.clone()))?
+        .import(import_file("server", 50), None, false)
+        .await?;
+    Client::new(&small_base, Some(small_tokens[1].clone()))?
+        .import(import_file("crowd-a", 1_000), None, false)
+        .await?;
+    settle(&dbs.small)?;
+    let mut sizes: Vec<Run<'_>> = Vec::new();
+    for (what, load) in [
+        ("list (50)", Load::Get(list50)),
+        ("list (50), computed", Load::GetFresh(list50)),
+    ] {
+        for (base, token, n) in [(&small_base, &small_lister, 1_050), (&base, &lister, rows)] {
+            sizes.push(Run {
+                what: format!("{what} among {n} rows"),
+                base,
+                load: load.clone(),
+                token,
+                connections: 2,
+            });
+        }
     }
+    let by_size = best_runs(&sizes, secs)?;
+    for (r, f) in sizes.iter().zip(&by_size) {
+        row(&r.what, r.connections, f);
+    }
+    drop(small);
 
     // The CLI against curl, the same request, one process each time.
     let runs = 20;
@@ -450,35 +387,35 @@ async fn bench_backend(
     );
     println!();
     println!("| target | measured | wanted | |\n|---|---|---|---|");
-    let rps = |k: (&str, u32)| figures[&k].rps;
+    let rps = |what: &str, c: u32| figures[&(what.to_string(), c)].rps;
     target(
         "list(50) / /me, 2 connections",
-        rps(("list (50)", 2)) / rps(("GET /api/v1/me", 2)),
+        rps("list (50)", 2) / rps("GET /api/v1/me", 2),
         0.5,
         true,
     );
     target(
         "/me / /healthz, 2 connections",
-        rps(("GET /api/v1/me", 2)) / rps(("GET /healthz", 2)),
+        rps("GET /api/v1/me", 2) / rps("GET /healthz", 2),
         0.6,
         true,
     );
     target(
         &format!("list computed at {rows} rows / at 1,050 rows"),
-        big[1].rps / rps(("list (50), computed", 2)),
+        by_size[3].rps / by_size[2].rps,
         0.8,
         true,
     );
     target(
         &format!("list answered at {rows} rows / at 1,050 rows"),
-        big[0].rps / rps(("list (50)", 2)),
+        by_size[1].rps / by_size[0].rps,
         0.8,
         true,
     );
     if label == "SQLite" {
         target(
             "create req/s on SQLite, 32 connections",
-            rps(("create", 32)),
+            rps("create", 32),
             3000.0,
             true,
         );
