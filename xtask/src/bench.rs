@@ -160,7 +160,10 @@ fn target(what: &str, got: f64, want: f64, at_least: bool) {
 /// times slower when the scheduler places the client's and the server's
 /// threads on different cores (each wake-up then crosses cores), which it
 /// does in most runs but not all: the best run is the one that does not.
-const ROUNDS: usize = 5;
+/// `--quick` runs two, to stay under a minute.
+fn rounds(args: &Args) -> usize {
+    if args.quick { 2 } else { 5 }
+}
 
 /// One load of a round: what it is called, where it goes, as whom.
 struct Run<'a> {
@@ -171,10 +174,10 @@ struct Run<'a> {
     connections: u32,
 }
 
-/// Runs each load `ROUNDS` times, interleaved, and keeps each one's best.
-fn best_runs(loads: &[Run<'_>], secs: u32) -> Result<Vec<wrk::Figures>> {
+/// Runs each load `rounds` times, interleaved, and keeps each one's best.
+fn best_runs(loads: &[Run<'_>], secs: u32, rounds: usize) -> Result<Vec<wrk::Figures>> {
     let mut runs: Vec<Vec<wrk::Figures>> = vec![Vec::new(); loads.len()];
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         for (i, r) in loads.iter().enumerate() {
             runs[i].push(wrk::run(r.base, r.token, &r.load, r.connections, secs)?);
         }
@@ -238,7 +241,7 @@ async fn bench_backend(label: &str, dbs: &Databases, args: &Args, scale: usize) 
             });
         }
     }
-    for (r, f) in loads.iter().zip(best_runs(&loads, secs)?) {
+    for (r, f) in loads.iter().zip(best_runs(&loads, secs, rounds(args))?) {
         row(&r.what, r.connections, &f);
         figures.insert((r.what.clone(), r.connections), f);
     }
@@ -319,7 +322,7 @@ async fn bench_backend(label: &str, dbs: &Databases, args: &Args, scale: usize) 
             });
         }
     }
-    let by_size = best_runs(&sizes, secs)?;
+    let by_size = best_runs(&sizes, secs, rounds(args))?;
     for (r, f) in sizes.iter().zip(&by_size) {
         row(&r.what, r.connections, f);
     }
