@@ -87,20 +87,6 @@ impl std::fmt::Debug for Running {
     }
 }
 
-/// How many blocking threads each worker may run at once: on PostgreSQL as
-/// many as the pool has connections, since every database call holds one
-/// and a thread more would only wait for it. SQLite's writers wait for the
-/// process's write lock without a connection, so there a bound would let
-/// queued writers hold every thread while reads wait behind them
-/// (`pool::reads_go_on_beside_a_long_write`); actix's default stays.
-fn blocking_threads(settings: &Settings) -> Option<usize> {
-    settings.database.is_postgres().then(|| {
-        usize::try_from(settings.pool_size)
-            .unwrap_or(usize::MAX)
-            .max(1)
-    })
-}
-
 /// Binds `bind` and returns the server, not yet awaited. `handle_signals`
 /// makes SIGINT/SIGTERM shut it down gracefully (the binary wants that; tests
 /// running many servers in one process do not).
@@ -115,7 +101,7 @@ pub fn start(
     state.db.listen_for_changes()?;
     tokio::spawn(crate::services::users::record_token_uses(state.clone()));
     let data = web::Data::new(state);
-    let server = HttpServer::new(move || {
+    let mut server = HttpServer::new(move || {
         let (app, doc) = openapi::with_routes(
             App::new()
                 .app_data(data.clone())
@@ -144,13 +130,19 @@ pub fn start(
     .client_request_timeout(std::time::Duration::from_secs(10))
     .client_disconnect_timeout(std::time::Duration::from_secs(5))
     .keep_alive(std::time::Duration::from_secs(75))
-    .shutdown_timeout(10);
-    // Each idle thread keeps its stack and its share of the heap: under the
-    // bench's loads on PostgreSQL, 72 threads and a 43 MB peak unbounded.
-    let mut server = match blocking_threads(settings) {
-        Some(n) => server.worker_max_blocking_threads(n),
-        None => server,
-    }
+    .shutdown_timeout(10)
+    // Each worker runs as many database calls at once as the pool has
+    // connections: a call holds one, and a thread more would only wait for
+    // it, keeping its stack and heap (72 threads and a 43 MB peak under the
+    // bench's loads on PostgreSQL, unbounded). SQLite's writers wait for
+    // their turn before they take a thread (`Database::write_turn`), so a
+    // queue of them cannot hold the threads that reads need
+    // (`pool::reads_go_on_beside_a_long_write`).
+    .worker_max_blocking_threads(
+        usize::try_from(settings.pool_size)
+            .unwrap_or(usize::MAX)
+            .max(1),
+    )
     .bind(bind)
     .map_err(|e| StartupError::Config(format!("cannot listen on {bind}: {e}")))?;
     if !handle_signals {
@@ -161,19 +153,4 @@ pub fn start(
         server: server.run(),
         addrs,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_postgresql_bounds_the_blocking_threads_by_its_pool() {
-        let dir = std::path::Path::new("/nonexistent");
-        let mut pg = Settings::new(Some("postgres://u@h/db"), Some(dir)).unwrap();
-        pg.pool_size = 12;
-        assert_eq!(blocking_threads(&pg), Some(12));
-        let sqlite = Settings::new(Some("/tmp/x.db"), Some(dir)).unwrap();
-        assert_eq!(blocking_threads(&sqlite), None);
-    }
 }

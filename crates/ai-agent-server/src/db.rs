@@ -155,6 +155,9 @@ pub struct Database {
     /// matter the busy timeout. Serializing write transactions in the process
     /// avoids that. PostgreSQL needs no such lock.
     write_lock: Option<Arc<Mutex<()>>>,
+    /// The same turns, waited for by async callers before they take a
+    /// blocking thread (see [`write_turn`](Self::write_turn)).
+    write_turns: Option<Arc<tokio::sync::Semaphore>>,
     /// When the readiness probe's write last succeeded.
     probed: Arc<Mutex<Option<std::time::Instant>>>,
     /// The writes committed so far, which cached answers are checked against.
@@ -208,6 +211,7 @@ impl Database {
             pool,
             url: url.clone(),
             write_lock: (!url.is_postgres()).then(|| Arc::new(Mutex::new(()))),
+            write_turns: (!url.is_postgres()).then(|| Arc::new(tokio::sync::Semaphore::new(1))),
             probed: Arc::default(),
             version: if url.is_postgres() {
                 DataVersion::shared()
@@ -297,6 +301,17 @@ impl Database {
             *at = None;
         }
         result
+    }
+
+    /// Waits, on SQLite, until no other async caller of this process is
+    /// writing: held while a write runs on a blocking thread, it keeps the
+    /// writers queued behind it off the threads, which reads need (a writer
+    /// on a thread would wait there for [`write`](Self::write)'s lock).
+    /// `None` on PostgreSQL, whose writers do not wait for one another here.
+    pub async fn write_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let turns = Arc::clone(self.write_turns.as_ref()?);
+        // The semaphore is never closed.
+        turns.acquire_owned().await.ok()
     }
 
     /// Like [`write`](Self::write), but gives up at once (`Ok(None)`) when

@@ -29,6 +29,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
     services::off_thread(f).await
 }
 
+/// Runs blocking database work that writes, in its turn among writers
+/// (`db` is a handle: the work itself usually takes the state along).
+pub(crate) async fn blocking_write<T: Send + 'static>(
+    db: crate::db::Database,
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    services::off_thread_writing(&db, f).await
+}
+
 impl FromRequest for Actor {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Actor, AppError>>;

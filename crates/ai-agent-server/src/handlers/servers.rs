@@ -4,7 +4,7 @@ use mcp_model::ServerType;
 use mcp_model::api::{CreateServer, McpServer, ServerList, UpdateServer};
 use serde::Deserialize;
 
-use super::{JsonObject, RevealQuery, ServerPath, blocking, no_content};
+use super::{JsonObject, RevealQuery, ServerPath, blocking, blocking_write, no_content};
 use crate::error::AppError;
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InsufficientStorage, NotFound, PayloadTooLarge,
@@ -107,7 +107,7 @@ pub async fn create(
     body: JsonObject<CreateServer>,
 ) -> Result<HttpResponse, AppError> {
     let reveal = q.reveal;
-    let server = blocking(move || {
+    let server = blocking_write(state.db.clone(), move || {
         servers::create(&state.db, &state.key, &state.limits, &actor, body.0, reveal)
     })
     .await?;
@@ -150,9 +150,10 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let server = ServerRef::parse(&path.id)?;
     let reveal = q.reveal;
-    let updated =
-        blocking(move || servers::update(&state.db, &state.key, &actor, &server, body.0, reveal))
-            .await?;
+    let updated = blocking_write(state.db.clone(), move || {
+        servers::update(&state.db, &state.key, &actor, &server, body.0, reveal)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -167,6 +168,9 @@ pub async fn delete(
     path: web::Path<ServerPath>,
 ) -> Result<HttpResponse, AppError> {
     let server = ServerRef::parse(&path.id)?;
-    blocking(move || servers::delete(&state.db, &actor, &server)).await?;
+    blocking_write(state.db.clone(), move || {
+        servers::delete(&state.db, &actor, &server)
+    })
+    .await?;
     Ok(no_content())
 }

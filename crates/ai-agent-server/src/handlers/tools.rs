@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use mcp_model::api::{ApproveTools, ToolsDiff};
 
-use super::{JsonObject, ServerPath, blocking};
+use super::{JsonObject, ServerPath, blocking, blocking_write};
 use crate::error::AppError;
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InsufficientStorage, NotFound, PayloadTooLarge,
@@ -46,6 +46,9 @@ pub async fn approve(
     body: JsonObject<ApproveTools>,
 ) -> Result<HttpResponse, AppError> {
     let server = ServerRef::parse(&path.id)?;
-    let approved = blocking(move || tools::approve(&state.db, &actor, &server, &body.0)).await?;
+    let approved = blocking_write(state.db.clone(), move || {
+        tools::approve(&state.db, &actor, &server, &body.0)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(approved))
 }

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use mcp_model::api::{HealthCheckResult, HealthReport};
 
 use super::servers::{ServerRef, check_options, find_visible, row_config};
-use super::{Actor, audit, off_thread, parse_uuid, tools, utc};
+use super::{Actor, audit, off_thread, off_thread_writing, parse_uuid, tools, utc};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::health::NotRun;
@@ -94,7 +94,7 @@ pub async fn check_row(
     let at = report.checked_at.naive_utc();
     let checked = row.clone();
     let status = report.status;
-    let stored = off_thread(move || {
+    let stored = off_thread_writing(&state.db, move || {
         db.write(|conn| {
             let result = CheckResult {
                 health_status: status.into(),
@@ -209,7 +209,7 @@ pub async fn background_round(state: &AppState, interval: Duration) -> Result<us
         let db = state.db.clone();
         let id = row.id.clone();
         let holder = state.health.instance().to_string();
-        let won = off_thread(move || {
+        let won = off_thread_writing(&state.db, move || {
             db.write(|conn| {
                 let now = repository::now();
                 Ok(repository::health::claim_lease(

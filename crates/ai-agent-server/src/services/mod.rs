@@ -79,6 +79,20 @@ pub(crate) async fn off_thread<T: Send + 'static>(
         .map_err(AppError::internal)?
 }
 
+/// Runs blocking work that writes, once it is this writer's turn
+/// ([`Database::write_turn`]): a queue of writers waits without threads.
+pub(crate) async fn off_thread_writing<T: Send + 'static>(
+    db: &crate::db::Database,
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let turn = db.write_turn().await;
+    off_thread(move || {
+        let _turn = turn;
+        f()
+    })
+    .await
+}
+
 pub(crate) fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }

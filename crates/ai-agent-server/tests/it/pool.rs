@@ -60,11 +60,18 @@ async fn a_panic_inside_a_write_does_not_poison_the_pool(b: Backend) {
 }
 
 /// Writers queued behind a long write (an import's transaction, say) wait
-/// for the write lock without holding pooled connections: authentication
-/// and reads still get one.
+/// for their turn without holding pooled connections or blocking threads
+/// (each worker has as many threads as the pool has connections, 4 in
+/// tests): authentication and reads still get both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_go_on_beside_a_long_write() {
     let w = World::new(Backend::Sqlite).await;
+    for name in ["p0", "p1", "d0", "d1"] {
+        w.bob
+            .create_server(&fixture_stdio(name, &[]), false)
+            .await
+            .unwrap();
+    }
     let db = w.server.state.db.clone();
     let long = tokio::task::spawn_blocking(move || {
         db.write(|_| {
@@ -73,13 +80,26 @@ async fn reads_go_on_beside_a_long_write() {
         })
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
-    // More writers than the pool (4 in tests) has connections.
+    // Writers of each kind, more together than a worker has threads.
+    let describe: mcp_model::api::UpdateServer =
+        serde_json::from_value(serde_json::json!({"description": "later"})).unwrap();
     let mut writers = Vec::new();
-    for i in 0..6 {
-        let bob = w.bob.clone();
+    for i in 0..2 {
+        let (bob, describe) = (w.bob.clone(), describe.clone());
         writers.push(tokio::spawn(async move {
             bob.create_server(&fixture_stdio(&format!("w{i}"), &[]), false)
                 .await
+                .map(drop)
+        }));
+        let bob = w.bob.clone();
+        writers.push(tokio::spawn(async move {
+            bob.update_server(&format!("p{i}"), &describe, false)
+                .await
+                .map(drop)
+        }));
+        let bob = w.bob.clone();
+        writers.push(tokio::spawn(async move {
+            bob.delete_server(&format!("d{i}")).await
         }));
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -87,10 +107,14 @@ async fn reads_go_on_beside_a_long_write() {
     w.admin
         .me()
         .await
+        .expect("authentication answers while writers queue");
+    w.bob
+        .get_server("p0", false)
+        .await
         .expect("a read answers while writers queue");
     assert!(
         started.elapsed() < Duration::from_secs(2) && !long.is_finished(),
-        "the read waited {:?}, behind the long write",
+        "the reads waited {:?}, behind the long write",
         started.elapsed()
     );
     long.await.unwrap().unwrap();
