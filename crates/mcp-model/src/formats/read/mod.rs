@@ -65,6 +65,17 @@ struct Item<'a> {
     value: Result<Node<'a>, String>,
 }
 
+impl<'a> Item<'a> {
+    /// An entry of a server map: its key is both its name and its step.
+    fn keyed(key: String, node: Node<'a>) -> Self {
+        Item {
+            name: key.clone(),
+            step: key,
+            value: Ok(node),
+        }
+    }
+}
+
 #[derive(Debug)]
 enum Node<'a> {
     Parsed(Value),
@@ -251,11 +262,7 @@ impl FileReader<'_> {
         let items: VecDeque<Item<'_>> = match map.entries {
             Entries::Parsed(Value::Object(o)) => o
                 .into_iter()
-                .map(|(k, v)| Item {
-                    name: k.clone(),
-                    step: k,
-                    value: Ok(Node::Parsed(v)),
-                })
+                .map(|(k, v)| Item::keyed(k, Node::Parsed(v)))
                 .collect(),
             Entries::Parsed(Value::Array(a)) => array_items(
                 &map.path,
@@ -267,11 +274,7 @@ impl FileReader<'_> {
             Entries::Parsed(_) => VecDeque::new(),
             Entries::RawObject(items) => items
                 .into_iter()
-                .map(|(k, raw)| Item {
-                    name: k.clone(),
-                    step: k,
-                    value: Ok(Node::Raw(raw)),
-                })
+                .map(|(k, raw)| Item::keyed(k, Node::Raw(raw)))
                 .collect(),
         };
         let label = label(&map.path);
