@@ -191,6 +191,41 @@ fn unreachable_postgres_fails_fast_and_clearly() {
     assert!(!err.contains(":pw@"), "no password in messages");
 }
 
+/// A pool size out of range, by flag or environment, stops the server
+/// before it starts, with clap's usage error (exit 2) naming the option.
+#[test]
+fn a_bad_pool_size_is_refused_before_start() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, env) in [
+        (vec!["--db-pool", "0"], None),
+        (vec!["--db-pool", "many"], None),
+        (vec![], Some("2000")),
+    ] {
+        let mut c = Command::new(server_bin());
+        c.args([
+            "--data-dir",
+            &dir.path().to_string_lossy(),
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .args(&args)
+        .env_remove("DATABASE_URL")
+        .env_remove("AI_AGENT_SECRET_KEY");
+        match env {
+            Some(v) => c.env("AI_AGENT_DB_POOL", v),
+            None => c.env_remove("AI_AGENT_DB_POOL"),
+        };
+        let out = c.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: {stderr}");
+        assert!(stderr.contains("--db-pool"), "{stderr}");
+        assert!(
+            stderr.lines().next().unwrap_or("").starts_with("error:"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn in_memory_sqlite_is_refused_with_a_reason() {
     let err = ai_agent_server::db::DatabaseUrl::parse("sqlite://:memory:")
